@@ -60,11 +60,16 @@ async def _with_runtime(settings: Settings, work: Callable[[], Awaitable[int]]) 
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from community.catalog.categories import sync_categories
     from community.infra import db
 
+    async def reference_data() -> int:
+        created = await sync_categories()
+        print(f"database is up to date ({created} new categories)")
+        return 0
+
     asyncio.run(db.migrate(settings))
-    print("database is up to date")
-    return 0
+    return asyncio.run(_with_runtime(settings, reference_data))
 
 
 def _makemigrations(settings: Settings, args: argparse.Namespace) -> int:

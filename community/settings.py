@@ -40,6 +40,12 @@ class Settings:
     login_attempts_per_address: int = 30
     login_window_seconds: int = 15 * 60
     currency: str = "CNY"
+    # Marketplace (money in minor units, e.g. fen).
+    shop_deposit_required: int = 50_000
+    platform_fee_bps: int = 200
+    payment_timeout_minutes: int = 30
+    auto_confirm_days: int = 10
+    confirm_extension_days: int = 5
     # argon2id parameters (an ``argon2.profiles`` name); tests use CHEAPEST.
     password_profile: str = "RFC_9106_LOW_MEMORY"
 
@@ -107,5 +113,10 @@ def load_settings() -> Settings:
         login_attempts_per_address=_int("LOGIN_ATTEMPTS_PER_ADDRESS", 30),
         login_window_seconds=_int("LOGIN_WINDOW_SECONDS", 15 * 60),
         currency=os.environ.get("CURRENCY", "CNY"),
+        shop_deposit_required=_int("SHOP_DEPOSIT_REQUIRED", 50_000),
+        platform_fee_bps=_int("PLATFORM_FEE_BPS", 200),
+        payment_timeout_minutes=_int("PAYMENT_TIMEOUT_MINUTES", 30),
+        auto_confirm_days=_int("AUTO_CONFIRM_DAYS", 10),
+        confirm_extension_days=_int("CONFIRM_EXTENSION_DAYS", 5),
         password_profile=os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
     )

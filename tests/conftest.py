@@ -16,6 +16,7 @@ import pytest
 from tortoise import Tortoise, connections
 
 from community.app import create_app
+from community.catalog.categories import sync_categories
 from community.infra import db, runtime
 from community.settings import Settings
 from tests.support import GraphQLClient
@@ -64,18 +65,28 @@ async def started(settings: Settings) -> AsyncIterator[runtime.Runtime]:
         await _reset_postgres(settings.database_url)
     await db.migrate(settings)
     rt = await runtime.start(settings)
+    await sync_categories()
     await rt.redis.flushdb()
     yield rt
     await runtime.stop()
 
 
+# Reference data loaded once per session, kept between tests.
+KEEP_TABLES = {"catalog_category"}
+
+
 async def _truncate_all() -> None:
-    tables = [m._meta.db_table for m in Tortoise.apps["community"].values()]
+    tables = [
+        m._meta.db_table
+        for m in Tortoise.apps["community"].values()
+        if m._meta.db_table not in KEEP_TABLES
+    ]
     conn = connections.get("default")
     if db.is_postgres():
         await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;")
     else:
-        await conn.execute_script("".join(f"DELETE FROM {t};" for t in tables))
+        deletes = "".join(f"DELETE FROM {t};" for t in tables)
+        await conn.execute_script(f"PRAGMA foreign_keys=OFF;{deletes}PRAGMA foreign_keys=ON;")
 
 
 @pytest.fixture(autouse=True)

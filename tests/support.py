@@ -83,3 +83,65 @@ class GraphQLClient:
         body = response.json()
         assert "errors" not in body, body["errors"]
         return body["data"]  # type: ignore[no-any-return]
+
+
+# --- marketplace setup ------------------------------------------------------------------
+
+
+async def user_of(member: Member) -> Any:
+    from community.accounts.models import User
+
+    return await User.get(id=member.id)
+
+
+async def open_ready_shop(member: Member, name: str | None = None) -> Any:
+    """A verified shop with its full security deposit, through the services."""
+    from community.catalog import services as catalog
+    from community.catalog.models import Shop
+    from community.infra import runtime
+    from community.ledger import services as ledger
+
+    user = await user_of(member)
+    await catalog.open_shop(user, name=name or f"{member.username}'s shop")
+    await catalog.start_verification(user)
+    sent = (await Shop.get(owner_id=user.id)).verification_amount  # what the bank shows
+    await catalog.confirm_verification(user, amount=sent)
+    required = runtime.get().settings.shop_deposit_required
+    await ledger.top_up(user.id, amount=required)
+    await catalog.lock_deposit(user, amount=required)
+    return await Shop.get(owner_id=user.id)
+
+
+async def make_product(
+    member: Member,
+    *,
+    price: int = 1_000,
+    stock: int = 10,
+    title: str = "Celadon teacup",
+    variants: list[Any] | None = None,
+) -> Any:
+    """An active product of the member's shop (one variant unless ``variants`` given)."""
+    from community.catalog import services as catalog
+    from community.catalog.models import Category, ProductStatus
+
+    category = await Category.get(slug="crafts-ceramics")
+    return await catalog.create_product(
+        await user_of(member),
+        title=title,
+        category_id=category.id,
+        variants=variants
+        or [catalog.VariantSpec(sku=f"SKU-{next(_seq)}", price=price, stock=stock)],
+        status=ProductStatus.ACTIVE,
+    )
+
+
+async def add_address(member: Member) -> Any:
+    from community.orders import cart
+
+    return await cart.add_address(
+        await user_of(member),
+        recipient=member.username,
+        phone="+86 138 0000 0000",
+        line1="88 West Lake Road",
+        city="Hangzhou",
+    )

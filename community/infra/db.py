@@ -32,6 +32,9 @@ __all__ = [
 
 MODEL_MODULES = [
     "community.accounts.models",
+    "community.catalog.models",
+    "community.ledger.models",
+    "community.orders.models",
 ]
 
 

@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 Sweep = Callable[[], Awaitable[int]]
 
 # "module:function" of every sweep, in the order they run.
-SWEEPS: tuple[str, ...] = ("community.accounts.jobs:purge_expired_sessions",)
+SWEEPS: tuple[str, ...] = (
+    "community.accounts.jobs:purge_expired_sessions",
+    "community.orders.jobs:auto_cancel_unpaid",
+    "community.orders.jobs:auto_confirm_shipped",
+)
 
 
 def _load(path: str) -> Sweep:

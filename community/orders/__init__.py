@@ -1,0 +1,2 @@
+"""Orders: address book, cart, checkout, and the escrow order lifecycle with refunds and
+disputes."""
