@@ -1,45 +1,148 @@
 """Per-request dataloaders: they batch fetches by key and do nothing else.
 
-Named ``<Target>By<Key>Loader``; one set is built per request by :class:`Loaders`, so no
-cache outlives a request.
+One set is built per request by :class:`Loaders` (each loader on first use), so no cache
+outlives a request. ``<Target>By<Key>`` names say what a loader returns for which key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
 from aiodataloader import DataLoader
+from tortoise.models import Model
 
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
+from community.catalog.models import Category, Product, Shop, Variant
+from community.ledger import services as ledger
+from community.ledger.models import AccountKind
+from community.orders.models import (
+    Dispute,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderMessage,
+    RefundRequest,
+)
 
-__all__ = ["Loaders", "RolesByUserIdLoader", "UserByIdLoader"]
+__all__ = ["Loaders", "ManyByKeyLoader", "ModelByKeyLoader", "RolesByUserIdLoader"]
 
 
-def _in_key_order(keys: Iterable[Any], found: dict[Any, Any], default: Any = None) -> list[Any]:
-    return [found.get(key, default) for key in keys]
+class ModelByKeyLoader(DataLoader[Any, Any]):
+    """One row per key (``None`` when missing): e.g. products by id, shops by owner id."""
+
+    def __init__(self, model: type[Model], key: str = "id") -> None:
+        super().__init__()
+        self.model, self.key = model, key
+
+    async def batch_load_fn(self, keys: list[Any]) -> list[Any]:
+        rows = await self.model.filter(**{f"{self.key}__in": keys})
+        found = {getattr(row, self.key): row for row in rows}
+        return [found.get(key) for key in keys]
 
 
-class UserByIdLoader(DataLoader[int, User | None]):
-    async def batch_load_fn(self, keys: list[int]) -> list[User | None]:
-        users = await User.filter(id__in=keys)
-        return _in_key_order(keys, {u.id: u for u in users})
+class ManyByKeyLoader(DataLoader[Any, list[Any]]):
+    """All rows per key, in ``order`` (e.g. the lines of each order)."""
+
+    def __init__(self, model: type[Model], key: str, order: str = "id") -> None:
+        super().__init__()
+        self.model, self.key, self.order = model, key, order
+
+    async def batch_load_fn(self, keys: list[Any]) -> list[list[Any]]:
+        found: dict[Any, list[Any]] = {key: [] for key in keys}
+        for row in await self.model.filter(**{f"{self.key}__in": keys}).order_by(self.order):
+            found[getattr(row, self.key)].append(row)
+        return [found[key] for key in keys]
 
 
 class RolesByUserIdLoader(DataLoader[int, set[Role]]):
     async def batch_load_fn(self, keys: list[int]) -> list[set[Role]]:
-        return _in_key_order(keys, await accounts.roles_of(list(keys)))
+        found = await accounts.roles_of(list(keys))
+        return [found[key] for key in keys]
+
+
+class BalanceByOwnerIdLoader(DataLoader[int, int]):
+    def __init__(self, kind: AccountKind) -> None:
+        super().__init__()
+        self.kind = kind
+
+    async def batch_load_fn(self, keys: list[int]) -> list[int]:
+        found = await ledger.balances(self.kind, list(keys))
+        return [found[key] for key in keys]
 
 
 class Loaders:
     """The request's loaders, each created on first use."""
 
     @cached_property
-    def user_by_id(self) -> UserByIdLoader:
-        return UserByIdLoader()
+    def user_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(User)
 
     @cached_property
     def roles_by_user_id(self) -> RolesByUserIdLoader:
         return RolesByUserIdLoader()
+
+    @cached_property
+    def shop_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Shop)
+
+    @cached_property
+    def shop_by_owner_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Shop, "owner_id")
+
+    @cached_property
+    def category_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Category)
+
+    @cached_property
+    def categories_by_parent_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Category, "parent_id", "position")
+
+    @cached_property
+    def product_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Product)
+
+    @cached_property
+    def variant_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Variant)
+
+    @cached_property
+    def variants_by_product_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Variant, "product_id", "position")
+
+    @cached_property
+    def order_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Order)
+
+    @cached_property
+    def lines_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(OrderLine, "order_id")
+
+    @cached_property
+    def events_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(OrderEvent, "order_id")
+
+    @cached_property
+    def messages_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(OrderMessage, "order_id")
+
+    @cached_property
+    def refund_requests_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(RefundRequest, "order_id")
+
+    @cached_property
+    def disputes_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Dispute, "order_id")
+
+    @cached_property
+    def wallet_by_owner_id(self) -> BalanceByOwnerIdLoader:
+        return BalanceByOwnerIdLoader(AccountKind.WALLET)
+
+    @cached_property
+    def deposit_by_owner_id(self) -> BalanceByOwnerIdLoader:
+        return BalanceByOwnerIdLoader(AccountKind.DEPOSIT)
+
+    @cached_property
+    def escrow_by_order_id(self) -> BalanceByOwnerIdLoader:
+        return BalanceByOwnerIdLoader(AccountKind.ESCROW)

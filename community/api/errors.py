@@ -1,9 +1,9 @@
 """How refusals reach clients.
 
 Mutations return ``errors: [UserError!]!``; :class:`Mutation` is the one base that turns a
-:class:`DomainError` into that list. Query fields raise :class:`ClientError`, a GraphQL error
-that keeps its message and carries ``extensions.code``; every other exception is masked by the
-view as "Internal error" with a request id.
+:class:`DomainError` into that list. A DomainError raised in a query field becomes a GraphQL
+error that keeps its message and carries ``extensions.code``; every other exception is masked
+by the view as "Internal error" with a request id.
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql import GraphQLError
 
 from community.accounts.errors import AccountCode
+from community.catalog.errors import CatalogCode
 from community.infra.errors import CommonCode, DomainError
+from community.ledger.errors import LedgerCode
+from community.orders.errors import OrderCode
 
-__all__ = ["ClientError", "ErrorCode", "Mutation", "UserError", "user_error"]
+__all__ = ["ErrorCode", "Mutation", "UserError", "user_error"]
 
-DOMAIN_CODES = (CommonCode, AccountCode)
+DOMAIN_CODES = (CommonCode, AccountCode, LedgerCode, CatalogCode, OrderCode)
 
 ErrorCode = graphene.Enum(
     "ErrorCode",
@@ -37,17 +39,6 @@ class UserError(graphene.ObjectType):
 
 def user_error(exc: DomainError) -> UserError:
     return UserError(field=exc.field, code=exc.code.value, message=exc.message)
-
-
-class ClientError(GraphQLError):
-    """A refusal outside mutations (bad IDs, missing auth) that clients may read."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, extensions={"code": code})
-
-    @classmethod
-    def from_domain(cls, exc: DomainError) -> ClientError:
-        return cls(exc.code.value, exc.message)
 
 
 class Mutation(graphene.Mutation):

@@ -13,36 +13,51 @@ from typing import Any
 
 import graphene
 from graphene import relay
+from tortoise.queryset import QuerySet
 
-from community.api.errors import ClientError
-from community.infra.errors import CommonCode
+from community.infra.errors import CommonCode, DomainError
 
-__all__ = ["MAX_PAGE", "Node", "decode_cursor", "decode_id", "encode_cursor", "encode_id"]
+__all__ = [
+    "MAX_PAGE",
+    "Node",
+    "connection",
+    "decode_cursor",
+    "decode_id",
+    "encode_cursor",
+    "encode_id",
+    "page",
+]
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 
 
 def encode_id(type_name: str, pk: int | str) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
 
 
-def _split(global_id: str) -> tuple[str, str]:
+def _split(global_id: str, field: str | None = None) -> tuple[str, str]:
     try:
         padded = global_id + "=" * (-len(global_id) % 4)
         type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.") from None
-    if not type_name or not pk.isdigit():
-        raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.")
+        type_name, pk = "", ""
+    if not type_name or not pk.isdigit() or len(pk) > 18:
+        raise DomainError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.", field)
     return type_name, pk
 
 
-def decode_id(global_id: str, expected: str) -> int:
-    """The primary key inside ``global_id``, which must name a ``expected`` object."""
-    type_name, pk = _split(global_id)
+def decode_id(global_id: str, expected: str, field: str | None = None) -> int:
+    """The primary key inside ``global_id``, which must name a ``expected`` object.
+
+    Raises a DomainError (``INVALID_ID``): a UserError in mutations, a coded GraphQL error
+    in queries."""
+    type_name, pk = _split(global_id, field)
     if type_name != expected:
-        raise ClientError(
-            CommonCode.INVALID_ID, f"Expected the ID of a {expected}, got one of a {type_name}."
+        raise DomainError(
+            CommonCode.INVALID_ID,
+            f"Expected the ID of a {expected}, got one of a {type_name}.",
+            field,
         )
     return int(pk)
 
@@ -58,7 +73,7 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         prefix, value = "", ""
     if prefix != "c" or not value:
-        raise ClientError(CommonCode.INVALID_INPUT, "Not a valid cursor.")
+        raise DomainError(CommonCode.INVALID_INPUT, "Not a valid cursor.", "after")
     return value
 
 
@@ -87,11 +102,43 @@ class Node(relay.Node):
         named = info.schema.get_type(type_name)
         graphene_type = getattr(named, "graphene_type", None)
         if graphene_type is None or cls not in getattr(graphene_type._meta, "interfaces", ()):
-            raise ClientError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.")
+            raise DomainError(CommonCode.INVALID_ID, f"Not a valid ID: {global_id!r}.")
         restricted = isinstance(only_type, type) and issubclass(only_type, graphene.ObjectType)
         if restricted and graphene_type is not only_type:
-            raise ClientError(
+            raise DomainError(
                 CommonCode.INVALID_ID,
                 f"Expected the ID of a {only_type._meta.name}, got one of a {type_name}.",
             )
         return graphene_type.get_node(info, int(pk))
+
+
+async def page(
+    queryset: QuerySet[Any], *, first: int | None, after: str | None
+) -> tuple[list[Any], bool]:
+    """One page of ``queryset`` newest first (keyset on id): ``(items, has_next_page)``."""
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise DomainError(
+            CommonCode.INVALID_INPUT, f"Ask for 0–{MAX_PAGE} items per page.", "first"
+        )
+    if after:
+        cursor = decode_cursor(after)
+        if not cursor.isdigit():
+            raise DomainError(CommonCode.INVALID_INPUT, "Not a valid cursor.", "after")
+        queryset = queryset.filter(id__lt=int(cursor))
+    items = list(await queryset.order_by("-id").limit(size + 1))
+    return items[:size], len(items) > size
+
+
+def connection(connection_type: Any, items: list[Any], has_next: bool) -> Any:
+    """Build a graphene Relay connection from a page of model objects."""
+    edges = [connection_type.Edge(node=item, cursor=encode_cursor(item.id)) for item in items]
+    return connection_type(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=has_next,
+            has_previous_page=False,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -13,6 +13,10 @@ from community.api.accounts.schema import (
     AccountSubscriptions,
 )
 from community.api.accounts.types import User
+from community.api.catalog.schema import CatalogMutations, CatalogQueries
+from community.api.catalog.types import Category, Product, Shop, Variant
+from community.api.orders.schema import OrderMutations, OrderQueries
+from community.api.orders.types import Address, Dispute, Order
 from community.api.relay import Node
 
 __all__ = ["SCHEMA_PATH", "schema", "sdl"]
@@ -20,11 +24,11 @@ __all__ = ["SCHEMA_PATH", "schema", "sdl"]
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
-class Query(AccountQueries, graphene.ObjectType):
+class Query(AccountQueries, CatalogQueries, OrderQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by global ID, or null when you may not see it.")
 
 
-class Mutation(AccountMutations, graphene.ObjectType):
+class Mutation(AccountMutations, CatalogMutations, OrderMutations, graphene.ObjectType):
     pass
 
 
@@ -32,7 +36,12 @@ class Subscription(AccountSubscriptions, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=[User])
+schema = graphene.Schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[User, Shop, Category, Product, Variant, Order, Address, Dispute],
+)
 
 
 def sdl() -> str:

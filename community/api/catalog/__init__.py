@@ -1,0 +1,1 @@
+"""GraphQL types, queries and mutations of the catalog (shops, categories, products)."""

@@ -1,0 +1,1 @@
+"""GraphQL types, queries and mutations of orders, the cart, addresses and the wallet."""
