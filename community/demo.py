@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
+from community.catalog import services as catalog
+from community.catalog.models import Category, ProductStatus, Shop
+from community.infra import runtime
+from community.ledger import services as ledger
+from community.orders import cart
+from community.orders import services as orders
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "seed"]
 
@@ -112,10 +118,255 @@ async def _person(person: Person) -> User:
     return user
 
 
+# shop owner → (shop name, description, products); a product is
+# (title, category slug, description, [(sku, options, price in fen, stock)])
+SHOPS: dict[
+    str, tuple[str, str, list[tuple[str, str, str, list[tuple[str, dict[str, str], int, int]]]]]
+] = {
+    "clayhouse": (
+        "Clay House Studio",
+        "Small-batch stoneware from Jingdezhen, thrown and glazed by hand.",
+        [
+            (
+                "Celadon teacup",
+                "crafts-ceramics",
+                "Wheel-thrown, 120 ml, a glaze like spring water.",
+                [
+                    ("CH-CUP-GRN", {"glaze": "Celadon"}, 4_800, 24),
+                    ("CH-CUP-WHT", {"glaze": "Snow"}, 4_200, 12),
+                ],
+            ),
+            (
+                "Side-handle teapot",
+                "home-kitchen",
+                "Holds 300 ml; the lid does not drip.",
+                [("CH-POT-300", {}, 26_800, 6)],
+            ),
+            (
+                "Speckled ramen bowl",
+                "home-kitchen",
+                "Deep enough for broth, wide enough for toppings.",
+                [
+                    ("CH-BWL-S", {"size": "Small"}, 6_800, 15),
+                    ("CH-BWL-L", {"size": "Large"}, 8_800, 9),
+                ],
+            ),
+            (
+                "Bud vase trio",
+                "home-decor",
+                "Three little vases for one stem each.",
+                [("CH-VASE-3", {}, 12_800, 8)],
+            ),
+        ],
+    ),
+    "trailgear": (
+        "Trail Gear Co.",
+        "Lightweight outdoor gear, tested on the Tiger Leaping Gorge trail.",
+        [
+            (
+                "Ultralight wind jacket",
+                "sports-outdoor",
+                "92 g, packs into its own pocket.",
+                [
+                    (f"TG-WJ-{size}-{c[:3].upper()}", {"size": size, "colour": c}, 39_900, 5)
+                    for size in ("S", "M", "L")
+                    for c in ("Moss", "Sunset")
+                ],
+            ),
+            (
+                "Trail running vest 8L",
+                "sports-running",
+                "Two soft flasks included.",
+                [
+                    ("TG-VEST-SM", {"size": "S/M"}, 45_900, 7),
+                    ("TG-VEST-LXL", {"size": "L/XL"}, 45_900, 4),
+                ],
+            ),
+            (
+                "Titanium spork",
+                "sports-outdoor",
+                "15 g. Will outlive you.",
+                [("TG-SPORK", {}, 6_900, 40)],
+            ),
+            (
+                "Merino hiking socks",
+                "sports-outdoor",
+                "Two pairs, cushioned heel.",
+                [("TG-SOCK-M", {"size": "M"}, 9_900, 30), ("TG-SOCK-L", {"size": "L"}, 9_900, 22)],
+            ),
+        ],
+    ),
+    "inkandleaf": (
+        "Ink & Leaf",
+        "Notebooks, fountain pens and loose-leaf tea for people who write by hand.",
+        [
+            (
+                "Dot-grid notebook A5",
+                "books-stationery",
+                "160 pages of 100 gsm paper; fountain-pen proof.",
+                [
+                    ("IL-NB-BLK", {"cover": "Black"}, 8_800, 50),
+                    ("IL-NB-RED", {"cover": "Vermilion"}, 8_800, 35),
+                ],
+            ),
+            (
+                "Brass fountain pen",
+                "books-stationery",
+                "Ages to a warm patina. Fine or medium nib.",
+                [
+                    ("IL-PEN-F", {"nib": "Fine"}, 32_000, 10),
+                    ("IL-PEN-M", {"nib": "Medium"}, 32_000, 10),
+                ],
+            ),
+            (
+                "Longjing green tea 100 g",
+                "food-tea",
+                "First flush from Meijiawu village.",
+                [("IL-TEA-LJ", {}, 16_800, 20)],
+            ),
+            (
+                "Sumi ink, 30 ml",
+                "books-stationery",
+                "Pine-soot ink for brush and dip pen.",
+                [("IL-INK-30", {}, 3_800, 0)],
+            ),
+        ],
+    ),
+}
+
+
+async def _shops() -> dict[str, list[int]]:
+    """Open, verify and fund the demo shops and list their products; returns variant ids."""
+    required = runtime.get().settings.shop_deposit_required
+    categories = {c.slug: c.id for c in await Category.all()}
+    variants: dict[str, list[int]] = {}
+    for username, (name, description, products) in SHOPS.items():
+        owner = await User.get(username_key=username)
+        await catalog.open_shop(owner, name=name, description=description)
+        await catalog.start_verification(owner)
+        shop = await Shop.get(owner_id=owner.id)
+        await catalog.confirm_verification(owner, amount=shop.verification_amount or 0)
+        await ledger.top_up(owner.id, amount=required + 20_000)
+        await catalog.lock_deposit(owner, amount=required)
+        variants[username] = []
+        for title, category, text, specs in products:
+            product = await catalog.create_product(
+                owner,
+                title=title,
+                category_id=categories[category],
+                description=text,
+                variants=[
+                    catalog.VariantSpec(sku, price, stock, options)
+                    for sku, options, price, stock in specs
+                ],
+                status=ProductStatus.ACTIVE,
+            )
+            variants[username] += [v.id for v in await product.variants.all().order_by("id")]
+    return variants
+
+
+async def _orders(variants: dict[str, list[int]]) -> None:
+    """Orders in every state, so both sides of the marketplace have something to look at."""
+    shoppers = {
+        u.username: u
+        for u in await User.filter(username__in=["mei", "jun", "lina", "oskar", "xiaoyu"])
+    }
+    sellers = {u.username: u for u in await User.filter(username__in=list(SHOPS))}
+    admin = await User.get(username_key="helpdesk")
+    addresses = {}
+    for name, user in shoppers.items():
+        addresses[name] = await cart.add_address(
+            user,
+            recipient=user.display_name,
+            phone="+86 138 0013 8000",
+            line1=f"{len(name) * 11} Wensan Road",
+            city="Hangzhou",
+            region="Zhejiang",
+            postcode="310000",
+        )
+        await ledger.top_up(user.id, amount=200_000)
+
+    async def buy(buyer: str, shop: str, index: int, quantity: int = 1):  # type: ignore[no-untyped-def]
+        [order] = await orders.place_order(
+            shoppers[buyer],
+            items=[(variants[shop][index], quantity)],
+            address_id=addresses[buyer].id,
+        )
+        return order
+
+    async def shipped(buyer: str, shop: str, index: int):  # type: ignore[no-untyped-def]
+        order = await buy(buyer, shop, index)
+        await orders.pay(shoppers[buyer], order.id)
+        await orders.ship_order(
+            sellers[shop], order.id, carrier="SF Express", tracking_number=f"SF{order.id:010d}"
+        )
+        return order
+
+    await buy("jun", "inkandleaf", 0, 2)  # AWAITING_PAYMENT
+    paid = await buy("lina", "clayhouse", 0)
+    await orders.pay(shoppers["lina"], paid.id)  # PAID
+    await orders.send_message(shoppers["lina"], paid.id, body="Could you wrap it as a gift? 谢谢!")
+    await orders.send_message(
+        sellers["clayhouse"], paid.id, body="Of course — with our paper and a card."
+    )
+    await shipped("oskar", "trailgear", 7)  # SHIPPED
+    for buyer, shop, index in (
+        ("mei", "clayhouse", 2),
+        ("jun", "trailgear", 9),
+        ("mei", "inkandleaf", 4),
+    ):
+        order = await shipped(buyer, shop, index)
+        await orders.confirm_receipt(shoppers[buyer], order.id)  # COMPLETED
+    cancelled = await buy("xiaoyu", "clayhouse", 3)
+    await orders.cancel_order(shoppers["xiaoyu"], cancelled.id, reason="Ordered the wrong one")
+    asked = await shipped("lina", "trailgear", 6)
+    await orders.request_refund(
+        shoppers["lina"], asked.id, amount=asked.total, reason="The vest is too small."
+    )
+    back = await shipped("xiaoyu", "inkandleaf", 2)
+    await orders.request_refund(
+        shoppers["xiaoyu"], back.id, amount=back.total, reason="The nib scratches."
+    )
+    await orders.respond_to_refund(
+        sellers["inkandleaf"],
+        back.id,
+        accept=True,
+        require_return=True,
+        note="Sorry! Send it back and we refund in full.",
+    )
+    disputed = await shipped("oskar", "clayhouse", 1)
+    await orders.send_message(
+        shoppers["oskar"], disputed.id, body="The teapot arrived with a cracked lid."
+    )
+    await orders.send_message(
+        sellers["clayhouse"], disputed.id, body="It was packed in foam; please send photos."
+    )
+    await orders.request_refund(
+        shoppers["oskar"], disputed.id, amount=disputed.total, reason="Cracked lid on arrival."
+    )
+    await orders.respond_to_refund(
+        sellers["clayhouse"],
+        disputed.id,
+        accept=False,
+        note="Packed safely; the crack looks like use.",
+    )
+    decided = await shipped("jun", "clayhouse", 0)
+    await orders.request_refund(
+        shoppers["jun"], decided.id, amount=decided.total, reason="Wrong glaze colour sent."
+    )
+    await orders.respond_to_refund(
+        sellers["clayhouse"], decided.id, accept=False, note="That is the celadon."
+    )
+    await orders.decide_dispute(
+        admin, decided.id, refund_amount=decided.total, note="The photo shows Snow glaze."
+    )
+
+
 async def seed(*, only_if_empty: bool = False) -> bool:
     """Load the demo community; returns False when ``only_if_empty`` and people exist."""
     if only_if_empty and await User.exists():
         return False
     for person in PEOPLE:
         await _person(person)
+    await _orders(await _shops())
     return True

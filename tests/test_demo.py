@@ -17,3 +17,17 @@ async def test_seed_demo_loads_people_with_roles_once() -> None:
     assert all(Role.CREATOR in r for r in roles.values()) and len(users) >= 3
     auth = await accounts.login(login="mei", password=demo.DEMO_PASSWORD)
     assert auth.user.display_name.startswith("Mei") and auth.user.interests
+
+
+async def test_seed_demo_has_shops_products_and_orders_in_every_state() -> None:
+    from community.catalog.models import Product, Shop, VerificationStatus
+    from community.ledger import services as ledger
+    from community.orders.models import Order, OrderStatus
+
+    await demo.seed()
+    shops = await Shop.all()
+    assert len(shops) == 3 and all(s.verification == VerificationStatus.VERIFIED for s in shops)
+    assert await Product.all().count() >= 12
+    states = set(await Order.all().values_list("status", flat=True))
+    assert states == set(OrderStatus)
+    assert await ledger.check_invariants() == []
