@@ -35,6 +35,7 @@ MODEL_MODULES = [
     "community.catalog.models",
     "community.ledger.models",
     "community.orders.models",
+    "community.ratings.models",
 ]
 
 

@@ -32,6 +32,7 @@ SWEEPS: tuple[str, ...] = (
     "community.accounts.jobs:purge_expired_sessions",
     "community.orders.jobs:auto_cancel_unpaid",
     "community.orders.jobs:auto_confirm_shipped",
+    "community.ratings.services:close_rating_windows",
 )
 
 
