@@ -7,15 +7,20 @@ account's password is ``DEMO_PASSWORD`` (shown in the README).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
 from community.catalog import services as catalog
 from community.catalog.models import Category, ProductStatus, Shop
-from community.infra import runtime
+from community.infra import clock, runtime
+from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.orders import cart
 from community.orders import services as orders
+from community.orders.models import Address
+from community.ratings import services as ratings
+from community.ratings.models import Score
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "seed"]
 
@@ -362,11 +367,65 @@ async def _orders(variants: dict[str, list[int]]) -> None:
     )
 
 
+REVIEWS = [
+    (Score.GOOD, "Exactly as pictured, lovely packaging.", (5, 5, 4)),
+    (Score.GOOD, "Second purchase here, still great.", (5, 5, 5)),
+    (Score.GOOD, "", (4, 5, 4)),
+    (Score.NEUTRAL, "Fine, but shipping took a week.", (4, 4, 2)),
+    (Score.GOOD, "The seller answered all my questions. 好评!", (5, 5, 5)),
+    (Score.GOOD, "Good quality for the price.", (4, 4, 4)),
+    (Score.GOOD, "Bought it as a gift; they loved it.", (5, 4, 5)),
+    (Score.GOOD, "Fast delivery to Shanghai.", (4, 5, 5)),
+]
+
+
+async def _history(variants: dict[str, list[int]]) -> None:
+    """Months of completed, rated orders, so shops show credit levels from the start."""
+    buyers = [await User.get(username_key=n) for n in ("mei", "jun", "lina", "oskar", "xiaoyu")]
+    sellers = {n: await User.get(username_key=n) for n in SHOPS}
+    addresses = {b.id: (await cart_addresses(b))[0] for b in buyers}
+    start = clock.now() - timedelta(days=150)
+    with clock.use(clock.FrozenClock(start)) as frozen:
+        for round_no, (score, comment, stars) in enumerate(REVIEWS):
+            for shop_no, (shop, seller) in enumerate(sellers.items()):
+                buyer = buyers[(round_no + shop_no) % len(buyers)]
+                variant = variants[shop][(round_no * 3 + shop_no) % len(variants[shop])]
+                try:
+                    [order] = await orders.place_order(
+                        buyer, items=[(variant, 1)], address_id=addresses[buyer.id].id
+                    )
+                except DomainError:
+                    continue  # out of stock: skip this one
+                await orders.pay(buyer, order.id)
+                await orders.ship_order(
+                    seller, order.id, carrier="SF Express", tracking_number=f"SF{order.id:010d}"
+                )
+                frozen.advance(days=2)  # type: ignore[attr-defined]
+                await orders.confirm_receipt(buyer, order.id)
+                rating = await ratings.rate_order(
+                    buyer, order.id, score=score, comment=comment, store=ratings.StoreScores(*stars)
+                )
+                await ratings.rate_order(
+                    seller, order.id, score=Score.GOOD, comment="Smooth buyer, thanks!"
+                )
+                if score != Score.GOOD:
+                    await ratings.reply_to_rating(
+                        seller, rating.id, body="Sorry about the wait — we switched couriers since."
+                    )
+            frozen.advance(days=20)  # type: ignore[attr-defined]
+
+
+async def cart_addresses(user: User) -> list[Address]:
+    return list(await Address.filter(user_id=user.id, deleted=False).order_by("id"))
+
+
 async def seed(*, only_if_empty: bool = False) -> bool:
     """Load the demo community; returns False when ``only_if_empty`` and people exist."""
     if only_if_empty and await User.exists():
         return False
     for person in PEOPLE:
         await _person(person)
-    await _orders(await _shops())
+    variants = await _shops()
+    await _orders(variants)
+    await _history(variants)
     return True

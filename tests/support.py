@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +13,7 @@ import httpx
 from community.accounts import services as accounts
 from community.api.documents import OPERATIONS_DIR
 
-__all__ = ["GraphQLClient", "Member", "make_member", "operation"]
+__all__ = ["GraphQLClient", "Member", "count_queries", "make_member", "operation"]
 
 _seq = itertools.count(1)
 STRONG_PASSWORD = "plum blossom teapot 42"
@@ -145,3 +147,30 @@ async def add_address(member: Member) -> Any:
         line1="88 West Lake Road",
         city="Hangzhou",
     )
+
+
+class _QueryCount:
+    count = 0
+
+
+@contextmanager
+def count_queries() -> Iterator[_QueryCount]:
+    """Count the SQL statements sent while the block runs (through Tortoise's db client
+    logger, which logs every statement at DEBUG)."""
+    import logging
+
+    counter = _QueryCount()
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            counter.count += 1
+
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = _Handler(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

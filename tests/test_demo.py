@@ -31,3 +31,9 @@ async def test_seed_demo_has_shops_products_and_orders_in_every_state() -> None:
     states = set(await Order.all().values_list("status", flat=True))
     assert states == set(OrderStatus)
     assert await ledger.check_invariants() == []
+    from community.ratings.levels import level_for
+    from community.ratings.models import Credit, CreditRole
+
+    for shop in shops:
+        credit = await Credit.get(user_id=shop.owner_id, role=CreditRole.SELLER)
+        assert level_for(credit.score) is not None  # every shop shows a credit level

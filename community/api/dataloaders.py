@@ -25,6 +25,7 @@ from community.orders.models import (
     OrderMessage,
     RefundRequest,
 )
+from community.ratings.models import Credit, Rating, StoreRating
 
 __all__ = ["Loaders", "ManyByKeyLoader", "ModelByKeyLoader", "RolesByUserIdLoader"]
 
@@ -134,6 +135,18 @@ class Loaders:
     @cached_property
     def disputes_by_order_id(self) -> ManyByKeyLoader:
         return ManyByKeyLoader(Dispute, "order_id")
+
+    @cached_property
+    def ratings_by_order_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Rating, "order_id")
+
+    @cached_property
+    def store_rating_by_order_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(StoreRating, "order_id")
+
+    @cached_property
+    def credits_by_user_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Credit, "user_id")
 
     @cached_property
     def wallet_by_owner_id(self) -> BalanceByOwnerIdLoader:

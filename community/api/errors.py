@@ -17,10 +17,11 @@ from community.catalog.errors import CatalogCode
 from community.infra.errors import CommonCode, DomainError
 from community.ledger.errors import LedgerCode
 from community.orders.errors import OrderCode
+from community.ratings.errors import RatingCode
 
 __all__ = ["ErrorCode", "Mutation", "UserError", "user_error"]
 
-DOMAIN_CODES = (CommonCode, AccountCode, LedgerCode, CatalogCode, OrderCode)
+DOMAIN_CODES = (CommonCode, AccountCode, LedgerCode, CatalogCode, OrderCode, RatingCode)
 
 ErrorCode = graphene.Enum(
     "ErrorCode",

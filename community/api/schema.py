@@ -17,6 +17,8 @@ from community.api.catalog.schema import CatalogMutations, CatalogQueries
 from community.api.catalog.types import Category, Product, Shop, Variant
 from community.api.orders.schema import OrderMutations, OrderQueries
 from community.api.orders.types import Address, Dispute, Order
+from community.api.ratings.schema import RatingMutations
+from community.api.ratings.types import Rating
 from community.api.relay import Node
 
 __all__ = ["SCHEMA_PATH", "schema", "sdl"]
@@ -28,7 +30,9 @@ class Query(AccountQueries, CatalogQueries, OrderQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by global ID, or null when you may not see it.")
 
 
-class Mutation(AccountMutations, CatalogMutations, OrderMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations, CatalogMutations, OrderMutations, RatingMutations, graphene.ObjectType
+):
     pass
 
 
@@ -40,7 +44,7 @@ schema = graphene.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    types=[User, Shop, Category, Product, Variant, Order, Address, Dispute],
+    types=[User, Shop, Category, Product, Variant, Order, Address, Dispute, Rating],
 )
 
 

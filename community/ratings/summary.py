@@ -111,11 +111,7 @@ async def recompute_shop_summary(shop_id: int, today: date | None = None) -> Sho
             summary.good += score == Score.GOOD
             summary.neutral += score == Score.NEUTRAL
             summary.poor += score == Score.POOR
-    stores = [
-        s
-        for s in await StoreRating.filter(shop_id=shop_id)
-        if s.created_at.date() >= since
-    ]
+    stores = [s for s in await StoreRating.filter(shop_id=shop_id) if s.created_at.date() >= since]
     by_category: dict[int, int] = {}
     for s in stores:
         by_category[s.category_id] = by_category.get(s.category_id, 0) + 1

@@ -36,6 +36,12 @@ class User(graphene.ObjectType):
     roles = graphene.List(graphene.NonNull(Role), required=True)
     email = graphene.String(description="Only visible to the account itself and admins.")
     joined_at = graphene.DateTime(required=True)
+    buyer_credit = graphene.Field(
+        "community.api.ratings.types.Credit", required=True, description="Ratings as a buyer."
+    )
+    seller_credit = graphene.Field(
+        "community.api.ratings.types.Credit", required=True, description="Ratings as a seller."
+    )
 
     @classmethod
     def is_type_of(cls, root: Any, info: Any) -> bool:
@@ -72,3 +78,17 @@ class User(graphene.ObjectType):
     @staticmethod
     def resolve_joined_at(user: UserModel, info: Any) -> Any:
         return user.created_at
+
+    @staticmethod
+    async def resolve_buyer_credit(user: UserModel, info: Any) -> Any:
+        from community.api.ratings.types import credit_for
+        from community.ratings.models import CreditRole
+
+        return await credit_for(info, user.id, CreditRole.BUYER)
+
+    @staticmethod
+    async def resolve_seller_credit(user: UserModel, info: Any) -> Any:
+        from community.api.ratings.types import credit_for
+        from community.ratings.models import CreditRole
+
+        return await credit_for(info, user.id, CreditRole.SELLER)

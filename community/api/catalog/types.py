@@ -87,6 +87,17 @@ class Shop(graphene.ObjectType):
         ),
     )
     opened_at = graphene.DateTime(required=True)
+    credit = graphene.Field(
+        "community.api.ratings.types.Credit",
+        required=True,
+        description="The owner's seller credit.",
+    )
+    rating_summary = graphene.Field("community.api.ratings.types.ShopRatingSummary", required=True)
+    ratings = graphene.ConnectionField(
+        "community.api.ratings.types.RatingConnection",
+        required=True,
+        description="Buyers' revealed ratings, newest first.",
+    )
 
     @classmethod
     def is_type_of(cls, root: Any, info: Any) -> bool:
@@ -146,6 +157,29 @@ class Shop(graphene.ObjectType):
     @staticmethod
     def resolve_opened_at(shop: ShopModel, info: Any) -> Any:
         return shop.created_at
+
+    @staticmethod
+    async def resolve_credit(shop: ShopModel, info: Any) -> Any:
+        from community.api.ratings.types import credit_for
+        from community.ratings.models import CreditRole
+
+        return await credit_for(info, shop.owner_id, CreditRole.SELLER)
+
+    @staticmethod
+    async def resolve_rating_summary(shop: ShopModel, info: Any) -> Any:
+        from community.ratings.summary import shop_summary
+
+        return await shop_summary(shop.id)
+
+    @staticmethod
+    async def resolve_ratings(shop: ShopModel, info: Any, **args: Any) -> Any:
+        from community.api.ratings.types import RatingConnection
+        from community.api.relay import connection, page
+        from community.ratings.models import Rating, Side
+
+        rows = Rating.filter(shop_id=shop.id, side=Side.BUYER, revealed_at__not_isnull=True)
+        items, more = await page(rows, first=args.get("first"), after=args.get("after"))
+        return connection(RatingConnection, items, more)
 
 
 class VariantOption(graphene.ObjectType):

@@ -294,6 +294,11 @@ class Order(graphene.ObjectType):
     messages = graphene.List(graphene.NonNull(OrderMessage), required=True)
     refund_requests = graphene.List(graphene.NonNull(RefundRequest), required=True)
     dispute = graphene.Field(Dispute)
+    ratings = graphene.Field(
+        "community.api.ratings.types.OrderRatings",
+        required=True,
+        description="Ratings of this order from the viewer's side.",
+    )
     viewer_role = graphene.String(
         required=True, description="BUYER, SELLER or ADMIN: how the viewer relates to it."
     )
@@ -384,6 +389,10 @@ class Order(graphene.ObjectType):
     async def resolve_dispute(order: OrderModel, info: Any) -> Any:
         disputes = await info.context.loaders.disputes_by_order_id.load(order.id)
         return disputes[-1] if disputes else None
+
+    @staticmethod
+    def resolve_ratings(order: OrderModel, info: Any) -> OrderModel:
+        return order
 
     @staticmethod
     def resolve_viewer_role(order: OrderModel, info: Any) -> str:
