@@ -53,8 +53,18 @@ async def create_product(
             "categoryId": crafts["children"][0]["id"],
             "status": status,
             "variants": [
-                {"sku": "CUP-GREEN", "price": 4_800, "stock": 3, "options": [{"name": "glaze", "value": "Green"}]},
-                {"sku": "CUP-WHITE", "price": 4_200, "stock": 1, "options": [{"name": "glaze", "value": "White"}]},
+                {
+                    "sku": "CUP-GREEN",
+                    "price": 4_800,
+                    "stock": 3,
+                    "options": [{"name": "glaze", "value": "Green"}],
+                },
+                {
+                    "sku": "CUP-WHITE",
+                    "price": 4_200,
+                    "stock": 1,
+                    "options": [{"name": "glaze", "value": "White"}],
+                },
             ],
         },
         seller,
