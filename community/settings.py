@@ -46,6 +46,8 @@ class Settings:
     payment_timeout_minutes: int = 30
     auto_confirm_days: int = 10
     confirm_extension_days: int = 5
+    # Social: accounts with more followers are merged into feeds at read time.
+    big_account_followers: int = 20_000
     # argon2id parameters (an ``argon2.profiles`` name); tests use CHEAPEST.
     password_profile: str = "RFC_9106_LOW_MEMORY"
 
@@ -118,5 +120,6 @@ def load_settings() -> Settings:
         payment_timeout_minutes=_int("PAYMENT_TIMEOUT_MINUTES", 30),
         auto_confirm_days=_int("AUTO_CONFIRM_DAYS", 10),
         confirm_extension_days=_int("CONFIRM_EXTENSION_DAYS", 5),
+        big_account_followers=_int("BIG_ACCOUNT_FOLLOWERS", 20_000),
         password_profile=os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
     )

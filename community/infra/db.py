@@ -36,6 +36,7 @@ MODEL_MODULES = [
     "community.ledger.models",
     "community.orders.models",
     "community.ratings.models",
+    "community.social.models",
 ]
 
 

@@ -1,0 +1,2 @@
+"""The social layer: friends, follows, blocks, posts, comments, likes, notifications and the
+home feed."""

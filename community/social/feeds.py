@@ -1,0 +1,242 @@
+"""Home timelines and relationship caches in Redis, with SQL as the source of truth.
+
+Every Redis key of the social layer is built by :func:`key`. A home timeline is a sorted set
+of post ids (scored by id, which grows with time), capped at ``CAP`` entries; fan-out on
+write pushes a new post into the timelines of its audience that exist (a missing timeline is
+rebuilt from SQL on first read). Accounts with more followers than ``big_account_followers``
+are not fanned out to followers: their public posts are merged in at read time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from community.infra import runtime
+from community.infra.events import channel
+from community.social.models import Audience, Block, Follow, Friendship, Post
+from community.social.policy import Relations
+
+__all__ = [
+    "CAP",
+    "add_to_timelines",
+    "big_accounts",
+    "forget_relations",
+    "key",
+    "page",
+    "relations",
+    "remove_from_timelines",
+    "remove_posts_of",
+]
+
+CAP = 800
+CHUNK = 1000
+EMPTY = b"-"  # marks a cached set that is empty (Redis keeps no empty sets)
+
+_ADD = """
+local id = ARGV[1]
+local cap = tonumber(ARGV[2])
+local channel_prefix = ARGV[3]
+local pushed = 0
+for i, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 1 then
+    redis.call('ZADD', k, id, id)
+    redis.call('ZREMRANGEBYRANK', k, 0, -(cap + 1))
+    redis.call('PUBLISH', channel_prefix .. string.sub(k, 11), id)
+    pushed = pushed + 1
+  end
+end
+return pushed
+"""
+
+
+def key(kind: str, ident: object) -> str:
+    """The one place social Redis keys are built."""
+    match kind:
+        case "home":
+            return f"feed:home:{ident}"
+        case "friends" | "blocked" | "following":
+            return f"rel:{kind}:{ident}"
+        case "big":
+            return "social:big_accounts"
+    raise ValueError(kind)
+
+
+def _ids(values: Iterable[bytes]) -> frozenset[int]:
+    return frozenset(int(v) for v in values if v != EMPTY)
+
+
+async def _cached_set(name: str, user_id: int, load: object) -> frozenset[int]:
+    redis = runtime.get().redis
+    k = key(name, user_id)
+    members = await redis.smembers(k)
+    if members:
+        return _ids(members)
+    ids = await load()  # type: ignore[operator]
+    pipe = redis.pipeline(transaction=True)
+    pipe.sadd(k, *(ids or [EMPTY]))
+    pipe.expire(k, 24 * 3600)
+    await pipe.execute()
+    return frozenset(ids)
+
+
+async def friends_of(user_id: int) -> frozenset[int]:
+    async def load() -> list[int]:
+        return list(await Friendship.filter(user_id=user_id).values_list("friend_id", flat=True))
+
+    return await _cached_set("friends", user_id, load)
+
+
+async def blocked_of(user_id: int) -> frozenset[int]:
+    """Accounts blocked by, or blocking, ``user_id``."""
+
+    async def load() -> list[int]:
+        out = await Block.filter(blocker_id=user_id).values_list("blocked_id", flat=True)
+        inn = await Block.filter(blocked_id=user_id).values_list("blocker_id", flat=True)
+        return list({*out, *inn})
+
+    return await _cached_set("blocked", user_id, load)
+
+
+async def following_of(user_id: int) -> frozenset[int]:
+    async def load() -> list[int]:
+        return list(await Follow.filter(follower_id=user_id).values_list("followee_id", flat=True))
+
+    return await _cached_set("following", user_id, load)
+
+
+async def relations(viewer_id: int | None) -> Relations:
+    """The viewer's relationships, from Redis (rebuilt from SQL when missing)."""
+    if viewer_id is None:
+        return Relations.anonymous()
+    return Relations(
+        viewer_id=viewer_id,
+        friends=await friends_of(viewer_id),
+        blocked=await blocked_of(viewer_id),
+    )
+
+
+async def forget_relations(*user_ids: int) -> None:
+    """Drop cached relationship sets after the graph changed (they reload from SQL)."""
+    names = [key(n, u) for u in user_ids for n in ("friends", "blocked", "following")]
+    if names:
+        await runtime.get().redis.delete(*names)
+
+
+async def big_accounts() -> frozenset[int]:
+    return _ids(await runtime.get().redis.smembers(key("big", "")))
+
+
+async def mark_big_account(user_id: int, followers: int) -> None:
+    """Keep the set of accounts merged at read time in step with their follower count."""
+    redis = runtime.get().redis
+    threshold = runtime.get().settings.big_account_followers
+    if followers > threshold:
+        await redis.sadd(key("big", ""), user_id)
+    else:
+        await redis.srem(key("big", ""), user_id)
+
+
+async def audience_of(post: Post) -> list[int]:
+    """Whose home timeline a post belongs in (by fan-out): the author, friends for
+    FRIENDS/PUBLIC posts, and followers of public posts unless the author is a big account."""
+    recipients = {post.author_id}
+    if post.audience in (Audience.FRIENDS, Audience.PUBLIC):
+        recipients |= await friends_of(post.author_id)
+    if post.audience == Audience.PUBLIC and post.author_id not in await big_accounts():
+        recipients |= set(
+            await Follow.filter(followee_id=post.author_id).values_list("follower_id", flat=True)
+        )
+    return sorted(recipients - await blocked_of(post.author_id))
+
+
+async def add_to_timelines(post_id: int, user_ids: Sequence[int]) -> int:
+    """Push a post into these users' live timelines, in chunks of one server-side call each;
+    also tells their open pages (pub/sub). Returns how many timelines took it."""
+    redis = runtime.get().redis
+    script = redis.register_script(_ADD)
+    pushed = 0
+    for start in range(0, len(user_ids), CHUNK):
+        keys = [key("home", u) for u in user_ids[start : start + CHUNK]]
+        pushed += int(await script(keys=keys, args=[post_id, CAP, channel("feed", "")]))
+    return pushed
+
+
+async def remove_from_timelines(post_ids: Sequence[int], user_ids: Sequence[int]) -> None:
+    if not post_ids or not user_ids:
+        return
+    pipe = runtime.get().redis.pipeline(transaction=False)
+    for user_id in user_ids:
+        pipe.zrem(key("home", user_id), *post_ids)
+    await pipe.execute()
+
+
+async def remove_posts_of(author_id: int, from_user_ids: Sequence[int]) -> None:
+    """Take an author's recent posts out of some timelines (unfriend, block, unfollow)."""
+    recent = (
+        await Post.filter(author_id=author_id)
+        .order_by("-id")
+        .limit(CAP)
+        .values_list("id", flat=True)
+    )
+    await remove_from_timelines(list(recent), from_user_ids)
+
+
+async def _rebuild(viewer_id: int) -> None:
+    """Fill a missing timeline from SQL: the newest posts the viewer's graph puts there."""
+    friends = await friends_of(viewer_id)
+    big = await big_accounts()
+    followed = (await following_of(viewer_id)) - big
+    ids: set[int] = set(
+        await Post.filter(author_id=viewer_id, deleted_at=None)
+        .order_by("-id")
+        .limit(CAP)
+        .values_list("id", flat=True)
+    )
+    if friends:
+        ids |= set(
+            await Post.filter(
+                author_id__in=list(friends),
+                audience__in=[Audience.PUBLIC, Audience.FRIENDS],
+                deleted_at=None,
+            )
+            .order_by("-id")
+            .limit(CAP)
+            .values_list("id", flat=True)
+        )
+    if followed - friends:
+        ids |= set(
+            await Post.filter(
+                author_id__in=list(followed - friends), audience=Audience.PUBLIC, deleted_at=None
+            )
+            .order_by("-id")
+            .limit(CAP)
+            .values_list("id", flat=True)
+        )
+    newest = sorted(ids, reverse=True)[:CAP]
+    redis = runtime.get().redis
+    pipe = redis.pipeline(transaction=True)
+    k = key("home", viewer_id)
+    pipe.delete(k)
+    # A marker member with score 0 keeps even an empty timeline "existing" for fan-out.
+    pipe.zadd(k, {"0": 0, **{str(i): i for i in newest}})
+    await pipe.execute()
+
+
+async def page(viewer_id: int, *, first: int, before: int | None) -> tuple[list[int], bool]:
+    """Post ids of one home-feed page, newest first, strictly older than ``before``."""
+    redis = runtime.get().redis
+    k = key("home", viewer_id)
+    if not await redis.exists(k):
+        await _rebuild(viewer_id)
+    top = f"({before}" if before else "+inf"
+    ids = [int(i) for i in await redis.zrevrangebyscore(k, top, "(0", start=0, num=first + 1)]
+    merged_authors = (await following_of(viewer_id)) & (await big_accounts())
+    if merged_authors:
+        rows = Post.filter(
+            author_id__in=list(merged_authors), audience=Audience.PUBLIC, deleted_at=None
+        )
+        if before:
+            rows = rows.filter(id__lt=before)
+        extra = await rows.order_by("-id").limit(first + 1).values_list("id", flat=True)
+        ids = sorted(set(ids) | set(extra), reverse=True)
+    return ids[:first], len(ids) > first
