@@ -12,8 +12,10 @@ from starlette.requests import HTTPConnection
 from community.accounts import services as accounts
 from community.accounts.errors import AccountCode
 from community.accounts.models import User
-from community.api.dataloaders import Loaders
+from community.api.dataloaders import LikedByUserLoader, Loaders
 from community.infra.errors import CommonCode, DomainError
+from community.social import feeds
+from community.social.policy import Relations
 
 __all__ = [
     "CSRF_COOKIE",
@@ -51,6 +53,8 @@ class Context:
     clear_cookie: bool = False
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(default_factory=Loaders)
+    _relations: Relations | None = None
+    _liked: LikedByUserLoader | None = None
 
     @property
     def viewer(self) -> User | None:
@@ -60,6 +64,23 @@ class Context:
         if self.auth is None:
             raise DomainError(CommonCode.UNAUTHENTICATED, "Log in first.")
         return self.auth.user
+
+    async def relations(self) -> Relations:
+        """The viewer's friends and blocks, loaded once per request (from Redis)."""
+        if self._relations is None:
+            self._relations = await feeds.relations(self.viewer.id if self.viewer else None)
+        return self._relations
+
+    def forget_relations(self) -> None:
+        """After this request changed the graph, read relationships again."""
+        self._relations = None
+
+    async def has_liked(self, target: str) -> bool:
+        if self.viewer is None:
+            return False
+        if self._liked is None:
+            self._liked = LikedByUserLoader(self.viewer.id)
+        return await self._liked.load(target)
 
     @property
     def client_address(self) -> str:

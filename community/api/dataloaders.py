@@ -26,6 +26,7 @@ from community.orders.models import (
     RefundRequest,
 )
 from community.ratings.models import Credit, Rating, StoreRating
+from community.social.models import Comment, Like, Post
 
 __all__ = ["Loaders", "ManyByKeyLoader", "ModelByKeyLoader", "RolesByUserIdLoader"]
 
@@ -73,6 +74,36 @@ class BalanceByOwnerIdLoader(DataLoader[int, int]):
         return [found[key] for key in keys]
 
 
+class ProductByIdLoader(DataLoader[int, Any]):
+    """Products with their shops in one query; the shops go into the shop loader too."""
+
+    def __init__(self, shops: DataLoader[int, Any]) -> None:
+        super().__init__()
+        self.shops = shops
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Any]:
+        found = {p.id: p for p in await Product.filter(id__in=keys).select_related("shop")}
+        for product in found.values():
+            self.shops.prime(product.shop.id, product.shop)
+        return [found.get(key) for key in keys]
+
+
+class LikedByUserLoader(DataLoader[str, bool]):
+    """Whether one person liked each target ("post:12", "comment:7")."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__()
+        self.user_id = user_id
+
+    async def batch_load_fn(self, keys: list[str]) -> list[bool]:
+        liked = set(
+            await Like.filter(user_id=self.user_id, target__in=keys).values_list(
+                "target", flat=True
+            )
+        )
+        return [key in liked for key in keys]
+
+
 class Loaders:
     """The request's loaders, each created on first use."""
 
@@ -101,8 +132,16 @@ class Loaders:
         return ManyByKeyLoader(Category, "parent_id", "position")
 
     @cached_property
-    def product_by_id(self) -> ModelByKeyLoader:
-        return ModelByKeyLoader(Product)
+    def product_by_id(self) -> ProductByIdLoader:
+        return ProductByIdLoader(self.shop_by_id)
+
+    @cached_property
+    def post_by_id(self) -> ModelByKeyLoader:
+        return ModelByKeyLoader(Post)
+
+    @cached_property
+    def comments_by_post_id(self) -> ManyByKeyLoader:
+        return ManyByKeyLoader(Comment, "post_id")
 
     @cached_property
     def variant_by_id(self) -> ModelByKeyLoader:

@@ -18,14 +18,16 @@ from community.infra.errors import CommonCode, DomainError
 from community.ledger.errors import LedgerCode
 from community.orders.errors import OrderCode
 from community.ratings.errors import RatingCode
+from community.social.errors import SocialCode
 
 __all__ = ["ErrorCode", "Mutation", "UserError", "user_error"]
 
-DOMAIN_CODES = (CommonCode, AccountCode, LedgerCode, CatalogCode, OrderCode, RatingCode)
+DOMAIN_CODES = (CommonCode, AccountCode, LedgerCode, CatalogCode, OrderCode, RatingCode, SocialCode)
 
+# A code name used by two domains (e.g. TOO_MANY_IMAGES) means the same thing in both.
 ErrorCode = graphene.Enum(
     "ErrorCode",
-    [(member.name, member.value) for enum in DOMAIN_CODES for member in enum],
+    list({member.name: member.value for enum in DOMAIN_CODES for member in enum}.items()),
     description="Why a mutation was refused.",
 )
 

@@ -20,23 +20,30 @@ from community.api.orders.types import Address, Dispute, Order
 from community.api.ratings.schema import RatingMutations
 from community.api.ratings.types import Rating
 from community.api.relay import Node
+from community.api.social.schema import SocialMutations, SocialQueries, SocialSubscriptions
+from community.api.social.types import Comment, FriendRequest, Notification, Post
 
 __all__ = ["SCHEMA_PATH", "schema", "sdl"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
-class Query(AccountQueries, CatalogQueries, OrderQueries, graphene.ObjectType):
+class Query(AccountQueries, CatalogQueries, OrderQueries, SocialQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by global ID, or null when you may not see it.")
 
 
 class Mutation(
-    AccountMutations, CatalogMutations, OrderMutations, RatingMutations, graphene.ObjectType
+    AccountMutations,
+    CatalogMutations,
+    OrderMutations,
+    RatingMutations,
+    SocialMutations,
+    graphene.ObjectType,
 ):
     pass
 
 
-class Subscription(AccountSubscriptions, graphene.ObjectType):
+class Subscription(AccountSubscriptions, SocialSubscriptions, graphene.ObjectType):
     pass
 
 
@@ -44,7 +51,21 @@ schema = graphene.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    types=[User, Shop, Category, Product, Variant, Order, Address, Dispute, Rating],
+    types=[
+        User,
+        Shop,
+        Category,
+        Product,
+        Variant,
+        Order,
+        Address,
+        Dispute,
+        Rating,
+        Post,
+        Comment,
+        FriendRequest,
+        Notification,
+    ],
 )
 
 

@@ -36,6 +36,21 @@ class User(graphene.ObjectType):
     roles = graphene.List(graphene.NonNull(Role), required=True)
     email = graphene.String(description="Only visible to the account itself and admins.")
     joined_at = graphene.DateTime(required=True)
+    friend_count = graphene.Int(required=True)
+    follower_count = graphene.Int(required=True)
+    following_count = graphene.Int(required=True)
+    mutual_friends = graphene.List(
+        graphene.NonNull(lambda: User), required=True, description="Friends you share (up to 20)."
+    )
+    relationship = graphene.Field(
+        "community.api.social.account_fields.Relationship",
+        description="How you relate to this person (null when logged out).",
+    )
+    timeline = graphene.ConnectionField(
+        "community.api.social.types.PostConnection",
+        required=True,
+        description="Their posts that you may see, newest first.",
+    )
     buyer_credit = graphene.Field(
         "community.api.ratings.types.Credit", required=True, description="Ratings as a buyer."
     )
@@ -49,10 +64,50 @@ class User(graphene.ObjectType):
 
     @classmethod
     async def get_node(cls, info: Any, pk: int) -> UserModel | None:
+        from community.social.policy import can_view_user as not_blocked
+
         user = await info.context.loaders.user_by_id.load(pk)
         if user is None or not policy.can_view_user(info.context.viewer, user):
             return None
+        if not not_blocked(await info.context.relations(), user.id):
+            return None
         return user
+
+    @staticmethod
+    async def resolve_friend_count(user: UserModel, info: Any) -> int:
+        from community.api.social.account_fields import counts
+
+        return (await counts(info, user.id))[0]
+
+    @staticmethod
+    async def resolve_follower_count(user: UserModel, info: Any) -> int:
+        from community.api.social.account_fields import counts
+
+        return (await counts(info, user.id))[1]
+
+    @staticmethod
+    async def resolve_following_count(user: UserModel, info: Any) -> int:
+        from community.api.social.account_fields import counts
+
+        return (await counts(info, user.id))[2]
+
+    @staticmethod
+    async def resolve_mutual_friends(user: UserModel, info: Any) -> Any:
+        from community.api.social.account_fields import mutual_friends
+
+        return await mutual_friends(info, user.id)
+
+    @staticmethod
+    async def resolve_relationship(user: UserModel, info: Any) -> Any:
+        from community.api.social.account_fields import relationship
+
+        return await relationship(info, user.id)
+
+    @staticmethod
+    async def resolve_timeline(user: UserModel, info: Any, **args: Any) -> Any:
+        from community.api.social.schema import user_timeline
+
+        return await user_timeline(info, user.id, args.get("first"), args.get("after"))
 
     @staticmethod
     def resolve_avatar_url(user: UserModel, info: Any) -> str | None:

@@ -1,0 +1,1 @@
+"""GraphQL types, queries, mutations and subscriptions of the social layer."""
