@@ -12,15 +12,17 @@ from datetime import timedelta
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
 from community.catalog import services as catalog
-from community.catalog.models import Category, ProductStatus, Shop
+from community.catalog.models import Category, Product, ProductStatus, Shop
 from community.infra import clock, runtime
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.orders import cart
 from community.orders import services as orders
-from community.orders.models import Address
+from community.orders.models import Address, Order
 from community.ratings import services as ratings
 from community.ratings.models import Score
+from community.social import graph, posts
+from community.social.models import Audience
 
 __all__ = ["DEMO_PASSWORD", "PEOPLE", "seed"]
 
@@ -419,6 +421,65 @@ async def cart_addresses(user: User) -> list[Address]:
     return list(await Address.filter(user_id=user.id, deleted=False).order_by("id"))
 
 
+FRIENDS = [
+    ("mei", "jun"), ("mei", "lina"), ("mei", "oskar"), ("jun", "lina"),
+    ("lina", "xiaoyu"), ("oskar", "xiaoyu"), ("mei", "xiaoyu"), ("anna", "mei"),
+]  # fmt: skip
+FOLLOWS = {
+    "mei": ["clayhouse", "inkandleaf", "anna"],
+    "jun": ["trailgear", "wei"],
+    "lina": ["clayhouse", "anna"],
+    "oskar": ["trailgear", "inkandleaf"],
+    "xiaoyu": ["clayhouse", "wei", "anna"],
+}
+# (author, audience, text, attached product titles, comments [(author, text)], likers)
+POSTS = [
+    ("clayhouse", Audience.PUBLIC, "Fresh out of the kiln this morning: a new batch of celadon cups 🍵",
+     ["Celadon teacup"], [("mei", "That green! Ordering two."), ("lina", "Do you ship to Chengdu?")],
+     ["mei", "lina", "xiaoyu"]),
+    ("mei", Audience.FRIENDS, "Which one should I get for my mum — the teapot or the bud vases? @lina",
+     ["Side-handle teapot", "Bud vase trio"], [("lina", "Teapot, she drinks tea all day"),
+                                               ("jun", "Vases! Flowers last longer than tea")],
+     ["lina", "jun", "oskar"]),
+    ("trailgear", Audience.PUBLIC, "Tested the new wind jacket at 4,000 m. 92 g and it held up.",
+     ["Ultralight wind jacket"], [("jun", "Need this for the Gorge trail in May.")], ["jun", "oskar"]),
+    ("jun", Audience.FRIENDS, "Finally finished the half marathon. The vest was worth every fen.",
+     ["Trail running vest 8L"], [("mei", "So proud of you!!")], ["mei", "lina"]),
+    ("inkandleaf", Audience.PUBLIC, "Spring Longjing has landed. Limited to 20 tins this year.",
+     ["Longjing green tea 100 g"], [], ["mei", "oskar", "xiaoyu"]),
+    ("oskar", Audience.FRIENDS, "Toddler-proof update: the ramen bowl survived a fall from the table.",
+     ["Speckled ramen bowl"], [("xiaoyu", "Now that's a product test 😂")], ["mei", "xiaoyu"]),
+    ("xiaoyu", Audience.PUBLIC, "My cats have claimed the new notebook as a bed. Typical.", [], [],
+     ["lina", "oskar"]),
+    ("lina", Audience.FRIENDS, "Honest review coming soon: does the sumi ink stain? (Yes.)", [],
+     [("mei", "Asking for a friend: does it wash out?")], ["xiaoyu"]),
+    ("anna", Audience.PUBLIC, "Looking for small makers for next month's Good Find — who should I visit?",
+     [], [("mei", "@clayhouse obviously!")], ["mei", "lina", "xiaoyu"]),
+    ("mei", Audience.PRIVATE, "Note to self: birthday list for Jun — running socks, the brass pen.", [], [], []),
+]  # fmt: skip
+
+
+async def _social(users: dict[str, User]) -> None:
+    """Friendships, follows, posts with products, comments and likes."""
+    for a, b in FRIENDS:
+        request = await graph.send_friend_request(users[a], users[b].id)
+        await graph.accept_friend_request(users[b], request.id)
+    for follower, followees in FOLLOWS.items():
+        for followee in followees:
+            await graph.follow(users[follower], users[followee].id)
+    titles = {p.title: p.id for p in await Product.all()}
+    for author, audience, text, products, comments, likers in POSTS:
+        post = await posts.create_post(
+            users[author], body=text, audience=audience, product_ids=[titles[t] for t in products]
+        )
+        for commenter, body in comments:
+            await posts.comment(users[commenter], post.id, body=body)
+        for liker in likers:
+            await posts.like(users[liker], post_id=post.id)
+    # One pending request, so the requests page is not empty on first start.
+    await graph.send_friend_request(users["oskar"], users["jun"].id)
+
+
 async def seed(*, only_if_empty: bool = False) -> bool:
     """Load the demo community; returns False when ``only_if_empty`` and people exist."""
     if only_if_empty and await User.exists():
@@ -428,4 +489,11 @@ async def seed(*, only_if_empty: bool = False) -> bool:
     variants = await _shops()
     await _orders(variants)
     await _history(variants)
+    await _social({u.username: u for u in await User.all()})
+    completed = await Order.filter(
+        buyer_id=(await User.get(username_key="mei")).id, status="COMPLETED"
+    ).first()
+    if completed is not None:
+        mei = await User.get(username_key="mei")
+        await posts.share_purchase(mei, completed.id, body="Love these — exactly as pictured.")
     return True

@@ -37,3 +37,16 @@ async def test_seed_demo_has_shops_products_and_orders_in_every_state() -> None:
     for shop in shops:
         credit = await Credit.get(user_id=shop.owner_id, role=CreditRole.SELLER)
         assert level_for(credit.score) is not None  # every shop shows a credit level
+
+
+async def test_seed_demo_makes_the_feed_look_alive() -> None:
+    from community.accounts.models import User
+    from community.social import feeds
+    from community.social.models import Post
+
+    await demo.seed()
+    mei = await User.get(username_key="mei")
+    ids, _ = await feeds.page(mei.id, first=20, before=None)
+    assert len(ids) >= 8
+    assert await Post.filter(kind="PURCHASE").exists()
+    assert len(await feeds.friends_of(mei.id)) >= 4
