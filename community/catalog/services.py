@@ -413,12 +413,11 @@ async def set_product_status(actor: User, product_id: int, status: ProductStatus
 
 def _stock_update(quantities: dict[int, int], sign: str, *, check: bool) -> tuple[str, list[int]]:
     """One UPDATE for every variant of an order: ``stock = stock ± CASE id … END``."""
-    postgres = db.is_postgres()
     values: list[int] = []
 
     def param(value: int) -> str:
         values.append(value)
-        return f"${len(values)}::bigint" if postgres else "?"
+        return db.param(len(values), "bigint")
 
     ids = sorted(quantities)
     case = " ".join(f"WHEN {param(i)} THEN {param(quantities[i])}" for i in ids)
@@ -442,7 +441,7 @@ async def reserve_stock(quantities: dict[int, int]) -> None:
     if db.is_postgres():
         # Lock the rows in id order first, so two multi-line orders cannot deadlock.
         ids = sorted(quantities)
-        marks = ", ".join(f"${n}::bigint" for n in range(1, len(ids) + 1))
+        marks = ", ".join(db.param(n, "bigint") for n in range(1, len(ids) + 1))
         await conn.execute_query(
             f"SELECT id FROM catalog_variant WHERE id IN ({marks}) ORDER BY id FOR UPDATE", ids
         )

@@ -26,6 +26,7 @@ __all__ = [
     "is_postgres",
     "make_migrations",
     "migrate",
+    "param",
     "pending_migrations",
     "tortoise_config",
 ]
@@ -99,3 +100,9 @@ async def close() -> None:
 
 def is_postgres() -> bool:
     return connections.get("default").capabilities.dialect == "postgres"
+
+
+def param(position: int, cast: str = "") -> str:
+    """The placeholder of the ``position``-th (1-based) parameter of a hand-written query:
+    ``$1`` (with an optional ``::cast``) on PostgreSQL, ``?`` on SQLite."""
+    return f"${position}{'::' + cast if cast else ''}" if is_postgres() else "?"
