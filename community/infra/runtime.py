@@ -51,3 +51,5 @@ async def stop() -> None:
     await current.broker.close()
     await current.redis.aclose()
     await db.close()
+    if current.settings.embedded_redis:
+        redis_infra.stop_embedded()
