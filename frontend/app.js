@@ -1,0 +1,52 @@
+// The web app's shell: header with navigation, the routed page, and the session.
+import { html, render, useEffect } from "./lib.js";
+import { usePath, match, navigate } from "./router.js";
+import { useSession, sessionChanged } from "./session.js";
+import { mutate } from "./api.js";
+import { Avatar, Loading } from "./components.js";
+import { routes, nav } from "./routes.js";
+
+function Header({ me }) {
+  const logout = async () => {
+    await mutate("Logout");
+    await sessionChanged();
+    navigate("/");
+  };
+  const links = nav.filter(([, , opts = {}]) => !opts.auth || me);
+  return html`<header class="top">
+    <div class="bar">
+      <a href="/" class="brand"><span class="brand-zh">好物</span> Haowu</a>
+      <nav aria-label="Main">${links.map(([href, text]) => html`<a href=${href}>${text}</a>`)}</nav>
+      <div class="account">
+        ${me
+          ? html`<a href=${`/u/${me.username}`} class="me" title="Your profile"><${Avatar} user=${me} size=${30} /> <span>${me.displayName}</span></a>
+              <a href="/settings/profile">Settings</a>
+              <button type="button" class="link" onClick=${logout}>Log out</button>`
+          : html`<a href="/login">Log in</a> <a href="/signup" class="button primary">Sign up</a>`}
+      </div>
+    </div>
+  </header>`;
+}
+
+function NotFound() {
+  return html`<section class="page narrow"><h1>Not found</h1><p>There is nothing at this address. <a href="/">Go home</a>.</p></section>`;
+}
+
+function App() {
+  const path = usePath();
+  const { me, loading } = useSession();
+  const found = match(routes, path);
+  const needsLogin = found && found.Page && routes.find(([p, P]) => P === found.Page)?.[2]?.auth;
+  useEffect(() => {
+    if (!loading && needsLogin && !me) navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
+  }, [loading, needsLogin, me, path]);
+  let body;
+  if (loading) body = html`<${Loading} />`;
+  else if (!found) body = html`<${NotFound} />`;
+  else if (needsLogin && !me) body = html`<${Loading} />`;
+  else body = html`<${found.Page} key=${path} ...${found.params} query=${found.query} me=${me} />`;
+  return html`<${Header} me=${me} /><main>${body}</main>
+    <footer class="foot">好物 Haowu — good finds, from people you trust. Open source.</footer>`;
+}
+
+render(html`<${App} />`, document.getElementById("app"));
