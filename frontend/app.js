@@ -49,4 +49,6 @@ function App() {
     <footer class="foot">好物 Haowu — good finds, from people you trust. Open source.</footer>`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+const root = document.getElementById("app");
+root.textContent = "";
+render(html`<${App} />`, root);

