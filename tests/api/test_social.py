@@ -203,3 +203,14 @@ async def test_live_feed_and_notifications_over_websocket(client: GraphQLClient,
                         break
             event = message["payload"]["data"]["notificationReceived"]
             assert event["notification"]["kind"] == "LIKE" and event["unreadCount"] >= 1
+
+
+async def test_friends_list(client: GraphQLClient) -> None:
+    mei, jun, lin = await make_member("mei"), await make_member("jun"), await make_member("lin")
+    await befriend(client, mei, jun)
+    await befriend(client, mei, lin)
+    data = await client(operation("Friends"), {"username": "mei"}, token=jun.token)
+    assert [f["username"] for f in data["user"]["friends"]] == ["lin", "jun"]
+    await run(client, "Block", {"userId": lin.global_id}, jun)
+    data = await client(operation("Friends"), {"username": "mei"}, token=jun.token)
+    assert [f["username"] for f in data["user"]["friends"]] == ["jun"]

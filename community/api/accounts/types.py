@@ -42,6 +42,12 @@ class User(graphene.ObjectType):
     mutual_friends = graphene.List(
         graphene.NonNull(lambda: User), required=True, description="Friends you share (up to 20)."
     )
+    friends = graphene.List(
+        graphene.NonNull(lambda: User),
+        required=True,
+        first=graphene.Int(default_value=50),
+        description="Friends, most recent first (up to 100).",
+    )
     relationship = graphene.Field(
         "community.api.social.account_fields.Relationship",
         description="How you relate to this person (null when logged out).",
@@ -96,6 +102,12 @@ class User(graphene.ObjectType):
         from community.api.social.account_fields import mutual_friends
 
         return await mutual_friends(info, user.id)
+
+    @staticmethod
+    async def resolve_friends(user: UserModel, info: Any, first: int = 50) -> Any:
+        from community.api.social.account_fields import friends
+
+        return await friends(info, user.id, first)
 
     @staticmethod
     async def resolve_relationship(user: UserModel, info: Any) -> Any:

@@ -10,7 +10,7 @@ from community.accounts.models import User
 from community.social import feeds
 from community.social.models import Block, Follow, FriendRequest, Friendship, RequestStatus
 
-__all__ = ["Relationship", "counts", "mutual_friends", "relationship"]
+__all__ = ["Relationship", "counts", "friends", "mutual_friends", "relationship"]
 
 
 class Relationship(graphene.ObjectType):
@@ -30,6 +30,19 @@ async def counts(info: Any, user_id: int) -> tuple[int, int, int]:
         await Follow.filter(followee_id=user_id).count(),
         await Follow.filter(follower_id=user_id).count(),
     )
+
+
+async def friends(info: Any, user_id: int, first: int) -> list[User]:
+    """A profile's friends, newest friendships first, without the viewer's blocked ones."""
+    ids = await (
+        Friendship.filter(user_id=user_id)
+        .order_by("-id")
+        .limit(max(0, min(first, 100)))
+        .values_list("friend_id", flat=True)
+    )
+    rel = await info.context.relations()
+    found = await info.context.loaders.user_by_id.load_many([i for i in ids if i not in rel.blocked])
+    return [u for u in found if u is not None]
 
 
 async def mutual_friends(info: Any, user_id: int) -> list[User]:
