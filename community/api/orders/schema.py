@@ -35,7 +35,7 @@ from community.orders.models import OrderMessage as OrderMessageModel
 __all__ = ["OrderMutations", "OrderQueries"]
 
 
-def _order_id(info: Any, global_id: str) -> int:
+def _order_id(global_id: str) -> int:
     return decode_id(global_id, "Order", "orderId")
 
 
@@ -289,57 +289,53 @@ class PlaceOrder(Mutation):
 
 class OrderActionInput(graphene.InputObjectType):
     order_id = graphene.ID(required=True)
-    idempotency_key = graphene.String()
+    idempotency_key = graphene.String(description="Pay and confirmReceipt: replay-safe key.")
 
 
-class Pay(Mutation):
+class _OrderAction(Mutation):
+    """Base of the one-click order actions: decode the order, call ``action``, return it."""
+
+    class Meta:
+        abstract = True
+
+    class Arguments:
+        input = OrderActionInput(required=True)
+
+    order = graphene.Field(Order)
+    action: Any = None
+    keyed = False  # the action takes an idempotency key
+
+    @classmethod
+    async def perform(cls, info: Any, input: Any) -> Any:
+        extra = {"idempotency_key": input.idempotency_key} if cls.keyed else {}
+        order = await cls.action(info.context.require_user(), _order_id(input.order_id), **extra)
+        return cls(order=order)
+
+
+class Pay(_OrderAction):
     """Pay from your wallet; the platform holds the money until you confirm receipt."""
 
-    class Arguments:
-        input = OrderActionInput(required=True)
-
-    order = graphene.Field(Order)
-
-    @classmethod
-    async def perform(cls, info: Any, input: Any) -> Pay:
-        order = await services.pay(
-            info.context.require_user(),
-            _order_id(info, input.order_id),
-            idempotency_key=input.idempotency_key,
-        )
-        return cls(order=order)
+    action = staticmethod(services.pay)
+    keyed = True
 
 
-class ConfirmReceipt(Mutation):
+class ConfirmReceipt(_OrderAction):
     """You got the goods: the seller is paid from escrow."""
 
-    class Arguments:
-        input = OrderActionInput(required=True)
-
-    order = graphene.Field(Order)
-
-    @classmethod
-    async def perform(cls, info: Any, input: Any) -> ConfirmReceipt:
-        order = await services.confirm_receipt(
-            info.context.require_user(),
-            _order_id(info, input.order_id),
-            idempotency_key=input.idempotency_key,
-        )
-        return cls(order=order)
+    action = staticmethod(services.confirm_receipt)
+    keyed = True
 
 
-class ExtendConfirmation(Mutation):
+class ExtendConfirmation(_OrderAction):
     """Push the automatic confirmation back (once per order)."""
 
-    class Arguments:
-        input = OrderActionInput(required=True)
+    action = staticmethod(services.extend_confirmation)
 
-    order = graphene.Field(Order)
 
-    @classmethod
-    async def perform(cls, info: Any, input: Any) -> ExtendConfirmation:
-        actor = info.context.require_user()
-        return cls(order=await services.extend_confirmation(actor, _order_id(info, input.order_id)))
+class ConfirmReturn(_OrderAction):
+    """The goods are back: pay the accepted refund."""
+
+    action = staticmethod(services.confirm_return)
 
 
 class CancelOrderInput(graphene.InputObjectType):
@@ -358,7 +354,7 @@ class CancelOrder(Mutation):
     @classmethod
     async def perform(cls, info: Any, input: Any) -> CancelOrder:
         order = await services.cancel_order(
-            info.context.require_user(), _order_id(info, input.order_id), reason=input.reason or ""
+            info.context.require_user(), _order_id(input.order_id), reason=input.reason or ""
         )
         return cls(order=order)
 
@@ -369,54 +365,39 @@ class ShipInput(graphene.InputObjectType):
     tracking_number = graphene.String(required=True)
 
 
-class ShipOrder(Mutation):
+class _Shipment(Mutation):
+    """Base of the two shipments: the seller's parcel and the buyer's return."""
+
+    class Meta:
+        abstract = True
+
     class Arguments:
         input = ShipInput(required=True)
 
     order = graphene.Field(Order)
+    action: Any = None
 
     @classmethod
-    async def perform(cls, info: Any, input: Any) -> ShipOrder:
-        order = await services.ship_order(
+    async def perform(cls, info: Any, input: Any) -> Any:
+        order = await cls.action(
             info.context.require_user(),
-            _order_id(info, input.order_id),
+            _order_id(input.order_id),
             carrier=input.carrier,
             tracking_number=input.tracking_number,
         )
         return cls(order=order)
 
 
-class ShipReturn(Mutation):
+class ShipOrder(_Shipment):
+    """The seller hands the parcel to a carrier."""
+
+    action = staticmethod(services.ship_order)
+
+
+class ShipReturn(_Shipment):
     """Send the goods back after the seller asked for them."""
 
-    class Arguments:
-        input = ShipInput(required=True)
-
-    order = graphene.Field(Order)
-
-    @classmethod
-    async def perform(cls, info: Any, input: Any) -> ShipReturn:
-        order = await services.ship_return(
-            info.context.require_user(),
-            _order_id(info, input.order_id),
-            carrier=input.carrier,
-            tracking_number=input.tracking_number,
-        )
-        return cls(order=order)
-
-
-class ConfirmReturn(Mutation):
-    """The goods are back: pay the accepted refund."""
-
-    class Arguments:
-        input = OrderActionInput(required=True)
-
-    order = graphene.Field(Order)
-
-    @classmethod
-    async def perform(cls, info: Any, input: Any) -> ConfirmReturn:
-        actor = info.context.require_user()
-        return cls(order=await services.confirm_return(actor, _order_id(info, input.order_id)))
+    action = staticmethod(services.ship_return)
 
 
 class RequestRefundInput(graphene.InputObjectType):
@@ -436,7 +417,7 @@ class RequestRefund(Mutation):
     async def perform(cls, info: Any, input: Any) -> RequestRefund:
         order = await services.request_refund(
             info.context.require_user(),
-            _order_id(info, input.order_id),
+            _order_id(input.order_id),
             amount=input.amount,
             reason=input.reason,
             idempotency_key=input.idempotency_key,
@@ -464,7 +445,7 @@ class RespondToRefund(Mutation):
     async def perform(cls, info: Any, input: Any) -> RespondToRefund:
         order = await services.respond_to_refund(
             info.context.require_user(),
-            _order_id(info, input.order_id),
+            _order_id(input.order_id),
             accept=input.accept,
             require_return=bool(input.require_return),
             note=input.note or "",
@@ -493,7 +474,7 @@ class DecideDispute(Mutation):
     async def perform(cls, info: Any, input: Any) -> DecideDispute:
         order = await services.decide_dispute(
             info.context.require_user(),
-            _order_id(info, input.order_id),
+            _order_id(input.order_id),
             refund_amount=input.refund_amount,
             violation_fee=input.violation_fee or 0,
             note=input.note or "",
@@ -517,7 +498,7 @@ class SendOrderMessage(Mutation):
 
     @classmethod
     async def perform(cls, info: Any, input: Any) -> SendOrderMessage:
-        order_id = _order_id(info, input.order_id)
+        order_id = _order_id(input.order_id)
         message: OrderMessageModel = await services.send_message(
             info.context.require_user(), order_id, body=input.body
         )
