@@ -1,5 +1,5 @@
 """The ``haowu`` command: serve, worker, migrate, makemigrations, seed-demo, schema,
-grant-role."""
+reindex, grant-role."""
 
 from __future__ import annotations
 
@@ -91,6 +91,16 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_with_runtime(settings, work))
 
 
+def _reindex(settings: Settings, args: argparse.Namespace) -> int:
+    from community.catalog import search
+
+    async def work() -> int:
+        print(f"indexed {await search.rebuild()} products")
+        return 0
+
+    return asyncio.run(_with_runtime(settings, work))
+
+
 def _schema(settings: Settings, args: argparse.Namespace) -> int:
     from community.api.schema import SCHEMA_PATH, sdl
 
@@ -133,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--if-empty", action="store_true", help="only when nobody is registered")
     seed.set_defaults(run=_seed)
     sub.add_parser("schema", help="write graphql/schema.graphql").set_defaults(run=_schema)
+    sub.add_parser("reindex", help="rebuild the search index").set_defaults(run=_reindex)
     grant = sub.add_parser("grant-role", help="grant a role to a user")
     grant.add_argument("username")
     grant.add_argument("role", choices=["creator", "curator", "judge", "admin"])

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
+from community.catalog import search
 from community.catalog.errors import CatalogCode
 from community.catalog.models import (
     Category,
@@ -354,6 +355,7 @@ async def create_product(
         raise DomainError(
             CatalogCode.SKU_TAKEN, "Another product uses that SKU.", "variants"
         ) from None
+    await search.product_changed(product.id)
     return product
 
 
@@ -397,6 +399,7 @@ async def update_product(
         raise DomainError(
             CatalogCode.SKU_TAKEN, "Another product uses that SKU.", "variants"
         ) from None
+    await search.product_changed(product.id)
     return product
 
 
@@ -408,6 +411,7 @@ async def set_product_status(actor: User, product_id: int, status: ProductStatus
     product.status = status
     product.updated_at = clock.now()
     await product.save(update_fields=["status", "updated_at"])
+    await search.product_changed(product.id)
     return product
 
 

@@ -33,6 +33,7 @@ SWEEPS: tuple[str, ...] = (
     "community.orders.jobs:auto_cancel_unpaid",
     "community.orders.jobs:auto_confirm_shipped",
     "community.ratings.services:close_rating_windows",
+    "community.catalog.search:drain",
 )
 
 

@@ -250,3 +250,26 @@ async def test_refund_refused_dispute_decided_by_admin(client: GraphQLClient, se
     wallet = (await client(operation("Wallet"), token=buyer.token))["wallet"]
     assert wallet["balance"]["amount"] == 10_000 + 1_000
     assert await ledger.check_invariants() == []
+
+
+async def test_product_search_in_english_and_chinese(client: GraphQLClient, settings) -> None:  # type: ignore[no-untyped-def]
+    from community.catalog import search
+
+    seller = await make_member("clayhouse")
+    await open_listing_shop(client, seller, settings)
+    product = await create_product(client, seller)
+    await mutate(
+        client,
+        "UpdateProduct",
+        {"id": product["id"], "description": "Wheel-thrown 青瓷茶杯 for slow mornings."},
+        seller,
+    )
+    assert await search.drain() >= 1  # the worker's indexer
+    query = "query($q: String) { products(search: $q) { edges { node { id title } } } }"
+    for words in ("teacups", "茶杯", "slow morning"):
+        edges = (await client(query, {"q": words}))["products"]["edges"]
+        assert [e["node"]["id"] for e in edges] == [product["id"]], words
+    assert (await client(query, {"q": "kayak"}))["products"]["edges"] == []
+    await mutate(client, "SetProductStatus", {"id": product["id"], "status": "DELISTED"}, seller)
+    await search.drain()
+    assert (await client(query, {"q": "teacups"}))["products"]["edges"] == []

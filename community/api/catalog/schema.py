@@ -14,7 +14,8 @@ from community.api.catalog.types import (
     Shop,
 )
 from community.api.errors import Mutation
-from community.api.relay import connection, decode_id, page
+from community.api.relay import MAX_PAGE, connection, decode_id, page
+from community.catalog import search as catalog_search
 from community.catalog import services as catalog
 from community.catalog.models import Category as CategoryModel
 from community.catalog.models import Product as ProductModel
@@ -33,9 +34,13 @@ async def products_page(
     shop_id: int | None = None,
     category_id: str | None = None,
     include_unlisted: bool = False,
+    search: str | None = None,
     **_: Any,
 ) -> Any:
-    """Products newest first. Drafts and delisted ones only for their own shop."""
+    """Products newest first (best match first when searching). Drafts and delisted ones
+    only for their own shop."""
+    if search and search.strip():
+        return await _search_page(search, first)
     rows = ProductModel.all()
     if shop_id is not None:
         rows = rows.filter(shop_id=shop_id)
@@ -53,6 +58,17 @@ async def products_page(
     return connection(ProductConnection, items, has_next)
 
 
+async def _search_page(text: str, first: int | None) -> Any:
+    """One page of search results (best first; the index answers at most 100)."""
+    size = min(first or 20, MAX_PAGE)
+    ids = await catalog_search.search_products(text, limit=size + 1)
+    found = {
+        p.id: p for p in await ProductModel.filter(id__in=ids, status=ProductStatusModel.ACTIVE)
+    }
+    items = [found[i] for i in ids if i in found]
+    return connection(ProductConnection, items[:size], len(items) > size)
+
+
 class CatalogQueries(graphene.ObjectType):
     categories = graphene.List(
         graphene.NonNull(Category), required=True, description="Top-level categories."
@@ -68,6 +84,7 @@ class CatalogQueries(graphene.ObjectType):
         include_unlisted=graphene.Boolean(
             default_value=False, description="Your own shop's drafts and delisted products too."
         ),
+        search=graphene.String(description="Words to look for (English or Chinese)."),
     )
 
     @staticmethod

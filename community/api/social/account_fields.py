@@ -41,7 +41,9 @@ async def friends(info: Any, user_id: int, first: int) -> list[User]:
         .values_list("friend_id", flat=True)
     )
     rel = await info.context.relations()
-    found = await info.context.loaders.user_by_id.load_many([i for i in ids if i not in rel.blocked])
+    found = await info.context.loaders.user_by_id.load_many(
+        [i for i in ids if i not in rel.blocked]
+    )
     return [u for u in found if u is not None]
 
 
