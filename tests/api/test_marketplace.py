@@ -255,6 +255,7 @@ async def test_refund_refused_dispute_decided_by_admin(client: GraphQLClient, se
 async def test_product_search_in_english_and_chinese(client: GraphQLClient, settings) -> None:  # type: ignore[no-untyped-def]
     from community.catalog import search
 
+    search.index().clear()  # the index directory outlives the per-test database
     seller = await make_member("clayhouse")
     await open_listing_shop(client, seller, settings)
     product = await create_product(client, seller)
