@@ -3,6 +3,9 @@ import { HomePage } from "./pages/home.js";
 import { LoginPage, SignupPage } from "./pages/auth.js";
 import { ProfilePage } from "./pages/profile.js";
 import { ProfileSettingsPage } from "./pages/settings.js";
+import { OrdersPage, SalesPage } from "./pages/orders.js";
+import { OrderPage } from "./pages/order.js";
+import { DisputesPage } from "./pages/disputes.js";
 
 export const routes = [
   ["/", HomePage],
@@ -10,7 +13,14 @@ export const routes = [
   ["/login", LoginPage],
   ["/u/:username", ProfilePage],
   ["/settings/profile", ProfileSettingsPage, { auth: true }],
+  ["/orders", OrdersPage, { auth: true }],
+  ["/orders/:id", OrderPage, { auth: true }],
+  ["/shop/orders", SalesPage, { auth: true }],
+  ["/admin/disputes", DisputesPage, { auth: true }],
 ];
 
 // Header navigation: [href, label, { auth }].
 export const nav = [];
+nav.push(["/orders", "Orders", { auth: true }], ["/shop/orders", "Sales", { auth: true }]);
+// Admins only in spirit (the page says so to others); the header filters on log-in alone.
+nav.push(["/admin/disputes", "Disputes", { auth: true, admin: true }]);
