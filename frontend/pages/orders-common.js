@@ -141,9 +141,12 @@ export function Stars({ value, label: text }) {
   </span>`;
 }
 
+let dialogs = 0;
+
 // A button that asks in a modal dialog before running a mutation (errors shown in it).
 export function ConfirmAction({ button, title, children, confirmText, run, onDone, class: cls = "primary" }) {
   const ref = useRef(null);
+  const [titleId] = useState(() => `confirm-title-${++dialogs}`);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -171,8 +174,8 @@ export function ConfirmAction({ button, title, children, confirmText, run, onDon
   };
   return html`<span class="action">
     <button type="button" class=${cls} onClick=${() => { setError(""); setOpen(true); }}>${button}</button>
-    <dialog ref=${ref} class="confirm-dialog" onClose=${() => setOpen(false)}>
-      <h2>${title}</h2>
+    <dialog ref=${ref} class="confirm-dialog" aria-labelledby=${titleId} onClose=${() => setOpen(false)}>
+      <h2 id=${titleId}>${title}</h2>
       <div class="confirm-body">${children}</div>
       ${error ? html`<div class="form-error" role="alert">${error}</div>` : null}
       <div class="row confirm-buttons">
