@@ -280,18 +280,7 @@ async def _orders(variants: dict[str, list[int]]) -> None:
     }
     sellers = {u.username: u for u in await User.filter(username__in=list(SHOPS))}
     admin = await User.get(username_key="helpdesk")
-    addresses = {}
-    for name, user in shoppers.items():
-        addresses[name] = await cart.add_address(
-            user,
-            recipient=user.display_name,
-            phone="+86 138 0013 8000",
-            line1=f"{len(name) * 11} Wensan Road",
-            city="Hangzhou",
-            region="Zhejiang",
-            postcode="310000",
-        )
-        await ledger.top_up(user.id, amount=200_000)
+    addresses = {name: await _shopper(user) for name, user in shoppers.items()}
 
     async def buy(buyer: str, shop: str, index: int, quantity: int = 1):  # type: ignore[no-untyped-def]
         [order] = await orders.place_order(
@@ -343,13 +332,13 @@ async def _orders(variants: dict[str, list[int]]) -> None:
     )
     disputed = await shipped("oskar", "clayhouse", 1)
     await orders.send_message(
-        shoppers["oskar"], disputed.id, body="The teapot arrived with a cracked lid."
+        shoppers["oskar"], disputed.id, body="The cup arrived with a crack in the rim."
     )
     await orders.send_message(
         sellers["clayhouse"], disputed.id, body="It was packed in foam; please send photos."
     )
     await orders.request_refund(
-        shoppers["oskar"], disputed.id, amount=disputed.total, reason="Cracked lid on arrival."
+        shoppers["oskar"], disputed.id, amount=disputed.total, reason="Cracked on arrival."
     )
     await orders.respond_to_refund(
         sellers["clayhouse"],
@@ -385,8 +374,9 @@ async def _history(variants: dict[str, list[int]]) -> None:
     """Months of completed, rated orders, so shops show credit levels from the start."""
     buyers = [await User.get(username_key=n) for n in ("mei", "jun", "lina", "oskar", "xiaoyu")]
     sellers = {n: await User.get(username_key=n) for n in SHOPS}
-    addresses = {b.id: (await cart_addresses(b))[0] for b in buyers}
-    start = clock.now() - timedelta(days=150)
+    addresses = {b.id: await _shopper(b) for b in buyers}
+    # Eight rounds of ~26 days end about a week ago.
+    start = clock.now() - timedelta(days=215)
     with clock.use(clock.FrozenClock(start)) as frozen:
         for round_no, (score, comment, stars) in enumerate(REVIEWS):
             for shop_no, (shop, seller) in enumerate(sellers.items()):
@@ -417,8 +407,21 @@ async def _history(variants: dict[str, list[int]]) -> None:
             frozen.advance(days=20)  # type: ignore[attr-defined]
 
 
-async def cart_addresses(user: User) -> list[Address]:
-    return list(await Address.filter(user_id=user.id, deleted=False).order_by("id"))
+async def _shopper(user: User) -> Address:
+    """The shopper's address (made once) and a wallet with money in it."""
+    found = await Address.filter(user_id=user.id, deleted=False).order_by("id").first()
+    if found is not None:
+        return found
+    await ledger.top_up(user.id, amount=200_000)
+    return await cart.add_address(
+        user,
+        recipient=user.display_name,
+        phone="+86 138 0013 8000",
+        line1=f"{len(user.username) * 11} Wensan Road",
+        city="Hangzhou",
+        region="Zhejiang",
+        postcode="310000",
+    )
 
 
 FRIENDS = [
@@ -487,8 +490,8 @@ async def seed(*, only_if_empty: bool = False) -> bool:
     for person in PEOPLE:
         await _person(person)
     variants = await _shops()
+    await _history(variants)  # the past first, so order numbers follow dates
     await _orders(variants)
-    await _history(variants)
     await _social({u.username: u for u in await User.all()})
     completed = await Order.filter(
         buyer_id=(await User.get(username_key="mei")).id, status="COMPLETED"

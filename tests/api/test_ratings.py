@@ -166,3 +166,25 @@ async def completed_order_again(client: GraphQLClient, seller, buyer) -> tuple: 
     )
     await mutate(client, "ConfirmReceipt", {"orderId": order_id}, buyer)
     return seller, buyer, order_id
+
+
+async def test_store_scores_stay_hidden_with_the_rating(client: GraphQLClient, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.api.test_marketplace import mutate as run
+
+    seller, buyer, order_id = await completed_order(client, settings)
+    await run(
+        client,
+        "RateOrder",
+        {"orderId": order_id, "score": "POOR", "described": 1, "service": 2, "shipping": 3},
+        buyer,
+    )
+    query = (
+        "query($id: ID!) { order(id: $id) { ratings { storeScores { described } theirs { id } } } }"
+    )
+    mine = (await client(query, {"id": order_id}, token=buyer.token))["order"]["ratings"]
+    assert mine["storeScores"] == {"described": 1}
+    theirs = (await client(query, {"id": order_id}, token=seller.token))["order"]["ratings"]
+    assert theirs == {"storeScores": None, "theirs": None}
+    await run(client, "RateOrder", {"orderId": order_id, "score": "GOOD"}, seller)
+    revealed = (await client(query, {"id": order_id}, token=seller.token))["order"]["ratings"]
+    assert revealed["storeScores"] == {"described": 1} and revealed["theirs"] is not None

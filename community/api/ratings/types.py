@@ -161,10 +161,13 @@ class OrderRatings(graphene.ObjectType):
 
     @staticmethod
     async def _split(order: Any, info: Any) -> tuple[Any, Any]:
-        found = await info.context.loaders.ratings_by_order_id.load(order.id)
+        """(the viewer's rating, the other side's); nothing for people outside the order."""
         viewer = info.context.viewer
-        mine = next((r for r in found if viewer and r.rater_id == viewer.id), None)
-        theirs = next((r for r in found if r is not mine), None)
+        if viewer is None or viewer.id not in (order.buyer_id, order.seller_id):
+            return None, None
+        found = await info.context.loaders.ratings_by_order_id.load(order.id)
+        mine = next((r for r in found if r.rater_id == viewer.id), None)
+        theirs = next((r for r in found if r.rater_id != viewer.id), None)
         return mine, theirs
 
     @staticmethod
@@ -200,8 +203,11 @@ class OrderRatings(graphene.ObjectType):
 
     @staticmethod
     async def resolve_store_scores(order: Any, info: Any) -> Any:
-        viewer = info.context.viewer
-        if viewer is None or viewer.id not in (order.buyer_id, order.seller_id):
+        """The buyer's stars: to the buyer always, to the seller once the rating is revealed
+        (they would give the hidden rating away)."""
+        mine, theirs = await OrderRatings._split(order, info)
+        buyer_rating = mine if info.context.viewer.id == order.buyer_id else theirs
+        if buyer_rating is None or (buyer_rating is theirs and buyer_rating.revealed_at is None):
             return None
         return await info.context.loaders.store_rating_by_order_id.load(order.id)
 
