@@ -2,12 +2,23 @@
 // are sent by persisted documentId; cookie sessions send the CSRF header on mutations.
 import { createClient } from "graphql-ws";
 
+export class ApiError extends Error {}
+
+// The manifest { OperationName: documentId } is fetched once and shared by every caller
+// (a failed fetch is forgotten, so the next call tries again).
 let manifest = null;
 
-async function operations() {
+function operations() {
   if (!manifest) {
-    const response = await fetch("/operations.json", { credentials: "same-origin" });
-    manifest = await response.json();
+    manifest = fetch("/operations.json", { credentials: "same-origin" })
+      .then((response) => {
+        if (!response.ok) throw new ApiError(`Could not load operations (${response.status})`);
+        return response.json();
+      })
+      .catch((error) => {
+        manifest = null;
+        throw error;
+      });
   }
   return manifest;
 }
@@ -17,11 +28,16 @@ function cookie(name) {
   return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
 }
 
-export class ApiError extends Error {}
-
 // Run a named operation; resolves to { data, errors } (GraphQL errors, not thrown).
+// The CSRF header goes with every request (the server checks it on cookie-authenticated
+// mutations; a persisted documentId does not tell the client which operations those are).
 export async function gql(name, variables = {}) {
-  const ids = await operations();
+  let ids;
+  try {
+    ids = await operations();
+  } catch (e) {
+    return { data: null, errors: [{ message: "Network error: is the server running?" }] };
+  }
   if (!ids[name]) throw new ApiError(`Unknown operation ${name}`);
   const headers = { "content-type": "application/json", accept: "application/json" };
   const csrf = cookie("haowu_csrf");
@@ -56,31 +72,56 @@ export async function mutate(name, input) {
 }
 
 let wsClient = null;
+const active = new Set(); // live subscriptions: { name, variables, onNext, stop }
 
-// Subscribe to a named subscription; calls onNext(data) for each event. Returns unsubscribe.
+function socket() {
+  if (!wsClient) {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    wsClient = createClient({ url: `${scheme}://${location.host}/graphql`, lazy: true, retryAttempts: 20 });
+  }
+  return wsClient;
+}
+
+function start(sub) {
+  operations()
+    .then((ids) => {
+      if (!active.has(sub)) return;
+      if (!ids[sub.name]) throw new ApiError(`Unknown operation ${sub.name}`);
+      // The server resolves persisted documentIds on the socket too; graphql-ws insists on a
+      // string `query`, and an empty one tells the server to use the documentId.
+      sub.stop = socket().subscribe(
+        { query: "", documentId: ids[sub.name], variables: sub.variables },
+        {
+          next: (result) => result.data && sub.onNext(result.data),
+          error: (error) => console.warn(`subscription ${sub.name} failed`, error),
+          complete: () => {},
+        },
+      );
+    })
+    .catch((error) => console.warn(`subscription ${sub.name} not started`, error));
+}
+
+// Subscribe to a named subscription; calls onNext(data) for each event. Returns unsubscribe
+// (return it from a useEffect). The socket opens with the first subscription and
+// authenticates with the session cookie.
 export function subscribe(name, variables, onNext) {
-  let stop = () => {};
-  let stopped = false;
-  operations().then((ids) => {
-    if (stopped) return;
-    if (!wsClient) {
-      const scheme = location.protocol === "https:" ? "wss" : "ws";
-      wsClient = createClient({ url: `${scheme}://${location.host}/graphql`, lazy: true, retryAttempts: 20 });
-    }
-    // The server resolves persisted documentIds on the socket too.
-    stop = wsClient.subscribe(
-      { documentId: ids[name], variables },
-      { next: (result) => result.data && onNext(result.data), error: () => {}, complete: () => {} },
-    );
-  });
+  const sub = { name, variables, onNext, stop: () => {} };
+  active.add(sub);
+  start(sub);
   return () => {
-    stopped = true;
-    stop();
+    active.delete(sub);
+    sub.stop();
   };
 }
 
-// After log-in / log-out the socket must reconnect with the new cookie.
+// After log-in / log-out the socket reconnects with the new cookie; live subscriptions
+// move to the new socket.
 export function resetSocket() {
+  for (const sub of active) {
+    sub.stop();
+    sub.stop = () => {};
+  }
   if (wsClient) wsClient.dispose();
   wsClient = null;
+  for (const sub of active) start(sub);
 }

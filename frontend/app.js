@@ -3,20 +3,21 @@ import { html, render, useEffect } from "./lib.js";
 import { usePath, match, navigate } from "./router.js";
 import { useSession, sessionChanged } from "./session.js";
 import { mutate } from "./api.js";
-import { Avatar, Loading } from "./components.js";
+import { Avatar, Loading, useTitle } from "./components.js";
 import { routes, nav } from "./routes.js";
 
-function Header({ me }) {
+function Header({ me, path }) {
   const logout = async () => {
     await mutate("Logout");
     await sessionChanged();
     navigate("/");
   };
-  const links = nav.filter(([, , opts = {}]) => !opts.auth || me);
+  const roles = (me && me.roles) || [];
+  const links = nav.filter(([, , opts = {}]) => (!opts.auth || me) && (!opts.admin || roles.includes("ADMIN")));
   return html`<header class="top">
     <div class="bar">
       <a href="/" class="brand"><span class="brand-zh">好物</span> Haowu</a>
-      <nav aria-label="Main">${links.map(([href, text]) => html`<a href=${href}>${text}</a>`)}</nav>
+      <nav aria-label="Main">${links.map(([href, text]) => html`<a href=${href} aria-current=${path.split("?")[0] === href ? "page" : undefined}>${text}</a>`)}</nav>
       <div class="account">
         ${me
           ? html`<a href=${`/u/${me.username}`} class="me" title="Your profile"><${Avatar} user=${me} size=${30} /> <span>${me.displayName}</span></a>
@@ -29,6 +30,7 @@ function Header({ me }) {
 }
 
 function NotFound() {
+  useTitle("Not found");
   return html`<section class="page narrow"><h1>Not found</h1><p>There is nothing at this address. <a href="/">Go home</a>.</p></section>`;
 }
 
@@ -45,7 +47,7 @@ function App() {
   else if (!found) body = html`<${NotFound} />`;
   else if (needsLogin && !me) body = html`<${Loading} />`;
   else body = html`<${found.Page} key=${path} ...${found.params} query=${found.query} me=${me} />`;
-  return html`<${Header} me=${me} /><main>${body}</main>
+  return html`<${Header} me=${me} path=${path} /><main>${body}</main>
     <footer class="foot">好物 Haowu — good finds, from people you trust. Open source.</footer>`;
 }
 

@@ -1,5 +1,5 @@
 // Small shared pieces: avatars, loading and empty states, images with a placeholder,
-// credit badges, a hook for loading one named query.
+// credit badges, a hook for loading one named query, a hook for the page title.
 import { html, useState, useEffect, useCallback } from "./lib.js";
 import { gql } from "./api.js";
 
@@ -16,6 +16,13 @@ export function useQuery(name, variables = {}, deps = []) {
     load();
   }, [load]);
   return { ...state, reload: load };
+}
+
+// Set the browser tab's title while a page is shown: useTitle("Log in") → "Log in · 好物 Haowu".
+export function useTitle(text) {
+  useEffect(() => {
+    document.title = text ? `${text} · 好物 Haowu` : "好物 Haowu — good finds";
+  }, [text]);
 }
 
 export function Loading({ text = "Loading…" }) {
@@ -39,10 +46,12 @@ function initials(user) {
 const HUES = [12, 32, 140, 200, 260, 320, 170, 45];
 
 export function Avatar({ user, size = 40 }) {
-  const [broken, setBroken] = useState(false);
+  // Remember which address failed, so a new address (say, typed in settings) is tried again.
+  const [brokenUrl, setBrokenUrl] = useState(null);
   const style = `width:${size}px;height:${size}px;font-size:${Math.round(size / 2.3)}px`;
-  if (user && user.avatarUrl && !broken) {
-    return html`<img class="avatar" src=${user.avatarUrl} alt="" style=${style} onError=${() => setBroken(true)} />`;
+  const url = user && user.avatarUrl;
+  if (url && url !== brokenUrl) {
+    return html`<img class="avatar" src=${url} alt="" style=${style} onError=${() => setBrokenUrl(url)} />`;
   }
   const hue = HUES[((user && user.username) || "").length % HUES.length];
   return html`<span class="avatar avatar-initials" aria-hidden="true" style=${`${style};background:hsl(${hue} 55% 88%);color:hsl(${hue} 45% 30%)`}>${initials(user)}</span>`;

@@ -22,5 +22,5 @@ export const routes = [
 // Header navigation: [href, label, { auth }].
 export const nav = [];
 nav.push(["/orders", "Orders", { auth: true }], ["/shop/orders", "Sales", { auth: true }]);
-// Admins only in spirit (the page says so to others); the header filters on log-in alone.
+// Shown to admins only (the page itself also tells others it is for admins).
 nav.push(["/admin/disputes", "Disputes", { auth: true, admin: true }]);

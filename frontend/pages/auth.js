@@ -4,8 +4,10 @@ import { mutate } from "../api.js";
 import { navigate } from "../router.js";
 import { sessionChanged } from "../session.js";
 import { useForm, Field, Submit, FormError } from "../forms.js";
+import { useTitle } from "../components.js";
 
 export function SignupPage() {
+  useTitle("Sign up");
   const form = useForm({ username: "", email: "", password: "" });
   const submit = form.submit(
     (values) => mutate("Register", values),
@@ -28,13 +30,19 @@ export function SignupPage() {
   </section>`;
 }
 
+// Only a path on this site may follow log-in (?next=/settings/profile), never another site.
+function localPath(next) {
+  return next && /^\/(?![/\\])/.test(next) ? next : "/";
+}
+
 export function LoginPage({ query }) {
+  useTitle("Log in");
   const form = useForm({ login: "", password: "" });
   const submit = form.submit(
     (values) => mutate("Login", values),
     async () => {
       await sessionChanged();
-      navigate(query.next || "/");
+      navigate(localPath(query.next));
     },
   );
   return html`<section class="page narrow card">

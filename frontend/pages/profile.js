@@ -1,7 +1,7 @@
 // A member's public profile, updated live when they edit it.
 import { html, useEffect, useState } from "../lib.js";
 import { subscribe } from "../api.js";
-import { useQuery, Avatar, Loading, RoleBadges, CreditBadge } from "../components.js";
+import { useQuery, useTitle, Avatar, Loading, RoleBadges, CreditBadge } from "../components.js";
 import { formatDate } from "../format.js";
 
 export function ProfileHeader({ user, children }) {
@@ -9,9 +9,11 @@ export function ProfileHeader({ user, children }) {
     <${Avatar} user=${user} size=${88} />
     <div class="who">
       <h1>${user.displayName} <${RoleBadges} roles=${user.roles} /></h1>
-      <div class="muted">@${user.username} · joined ${formatDate(user.joinedAt)}</div>
+      <div class="muted">@${user.username} · joined <time datetime=${user.joinedAt}>${formatDate(user.joinedAt)}</time></div>
       ${user.bio ? html`<p class="bio">${user.bio}</p>` : null}
-      <div class="chips">${(user.interests || []).map((i) => html`<span class="chip on">${i.name}</span>`)}</div>
+      ${user.interests && user.interests.length
+        ? html`<ul class="chips" aria-label="Interests">${user.interests.map((i) => html`<li class="chip on">${i.name}</li>`)}</ul>`
+        : null}
       <div class="credits">
         ${user.buyerCredit ? html`<${CreditBadge} credit=${user.buyerCredit} label="Buyer" />` : null}
         ${user.sellerCredit && user.sellerCredit.good + user.sellerCredit.poor + user.sellerCredit.neutral > 0
@@ -27,6 +29,7 @@ export function ProfilePage({ username, me }) {
   const { data, loading, reload } = useQuery("UserProfile", { username });
   const [live, setLive] = useState(null);
   const user = data && data.user;
+  useTitle(user ? `${(live && live.displayName) || user.displayName} (@${user.username})` : username);
   useEffect(() => {
     if (!user) return undefined;
     setLive(null);
