@@ -9,8 +9,8 @@ import { routes, nav } from "./routes.js";
 function Header({ me, path }) {
   const logout = async () => {
     await mutate("Logout");
+    navigate("/"); // leave a members-only page before the session empties
     await sessionChanged();
-    navigate("/");
   };
   const roles = (me && me.roles) || [];
   const links = nav.filter(([, , opts = {}]) => (!opts.auth || me) && (!opts.admin || roles.includes("ADMIN")));
@@ -40,7 +40,9 @@ function App() {
   const found = match(routes, path);
   const needsLogin = found && found.Page && routes.find(([p, P]) => P === found.Page)?.[2]?.auth;
   useEffect(() => {
-    if (!loading && needsLogin && !me) navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
+    // (only if still there: an effect can run after a navigation it did not see)
+    const here = location.pathname + location.search === path;
+    if (here && !loading && needsLogin && !me) navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
   }, [loading, needsLogin, me, path]);
   let body;
   if (loading) body = html`<${Loading} />`;
