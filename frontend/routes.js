@@ -6,6 +6,9 @@ import { ProfileSettingsPage } from "./pages/settings.js";
 import { OrdersPage, SalesPage } from "./pages/orders.js";
 import { OrderPage } from "./pages/order.js";
 import { DisputesPage } from "./pages/disputes.js";
+import { BrowsePage, ProductPage, ShopPage } from "./pages/store.js";
+import { MyShopPage, ProductEditorPage } from "./pages/store-seller.js";
+import { CartPage, WalletPage } from "./pages/store-buyer.js";
 
 export const routes = [
   ["/", HomePage],
@@ -17,10 +20,20 @@ export const routes = [
   ["/orders/:id", OrderPage, { auth: true }],
   ["/shop/orders", SalesPage, { auth: true }],
   ["/admin/disputes", DisputesPage, { auth: true }],
+  ["/products", BrowsePage],
+  ["/p/:id", ProductPage],
+  ["/products/:id", ProductPage],
+  ["/shops/:owner", ShopPage],
+  ["/shop", MyShopPage, { auth: true }],
+  ["/shop/products/new", ProductEditorPage, { auth: true }],
+  ["/shop/products/:id/edit", ProductEditorPage, { auth: true }],
+  ["/cart", CartPage, { auth: true }],
+  ["/wallet", WalletPage, { auth: true }],
 ];
 
 // Header navigation: [href, label, { auth }].
 export const nav = [];
+nav.push(["/products", "Shop"], ["/cart", "Cart", { auth: true }], ["/wallet", "Wallet", { auth: true }], ["/shop", "My shop", { auth: true }]);
 nav.push(["/orders", "Orders", { auth: true }], ["/shop/orders", "Sales", { auth: true }]);
 // Shown to admins only (the page itself also tells others it is for admins).
 nav.push(["/admin/disputes", "Disputes", { auth: true, admin: true }]);
