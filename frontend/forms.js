@@ -102,8 +102,8 @@ export function Field({ form, name, label, type = "text", hint, textarea, rows =
       ${counted
         ? html`<div class=${"counter" + (length > maxLength ? " over" : "")} id=${`${id}-counter`}>${length} / ${maxLength}</div>`
         : null}
-      ${hint ? html`<div class="hint" id=${`${id}-hint`}>${hint}</div>` : null}
       ${error ? html`<div class="field-error" id=${`${id}-error`} role="alert">${error}</div>` : null}
+      ${hint ? html`<div class="hint" id=${`${id}-hint`}>${hint}</div>` : null}
     </div>
   `;
 }
