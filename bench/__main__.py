@@ -1,4 +1,5 @@
-"""``python -m bench [--backend embedded|server|both] [--seconds N] [--concurrency N] [--json]``"""
+"""``python -m bench [me] [checkout] [feed] [--backend embedded|server|both] [--seconds N]
+[--concurrency N] [--json]`` (no benchmark named: all three)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import documents, me_query
+from bench import checkout, documents, me_query
 from bench.common import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
@@ -36,8 +37,17 @@ METHOD = (
 )
 
 
+BENCHMARKS = ("me", "checkout", "feed")
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "benchmarks",
+        nargs="*",
+        metavar="BENCHMARK",
+        help=f"which to run: {', '.join(BENCHMARKS)} (default: all)",
+    )
     parser.add_argument("--backend", choices=["embedded", "server", "both"], default="embedded")
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per row")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per row")
@@ -53,7 +63,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
         help="Redis for --backend server",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    unknown = [b for b in args.benchmarks if b not in BENCHMARKS]
+    if unknown:
+        parser.error(
+            f"unknown benchmark {', '.join(unknown)} (choose from {', '.join(BENCHMARKS)})"
+        )
+    args.benchmarks = [b for b in BENCHMARKS if b in args.benchmarks] or list(BENCHMARKS)
+    return args
 
 
 def _redact(url: str) -> str:
@@ -115,6 +132,26 @@ def _print_report(micro: list[documents.Timing], results: list[Result], summary:
         print(line)
 
 
+def _run_me(
+    backends: list[str], options: Options, tmp: Path, say: Any
+) -> tuple[list[documents.Timing], list[Result], list[str]]:
+    say("measuring parse / validate / execute in-process …")
+    micro = documents.run()
+    results: list[Result] = []
+    answer: Any = None
+    for backend in backends:
+        say(f"measuring the me query on the {backend} backend …")
+        measured, answer = me_query.run(backend, options, tmp / backend)
+        results += measured
+    say("measuring the bare Starlette route …")
+    bare = me_query.run_bare(options, tmp / "bare", answer)
+    for result in results:
+        result.vs_bare = result.rps / bare.rps
+    bare.vs_bare = 1.0
+    results.insert(0, bare)
+    return micro, results, _summary(results)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     options = Options(
@@ -128,43 +165,48 @@ def main(argv: list[str] | None = None) -> int:
     if "server" in backends:
         asyncio.run(ensure_database(options.database_url))
 
-    say("measuring parse / validate / execute in-process …")
-    micro = documents.run()
-    results: list[Result] = []
-    answer: Any = None
-    with tempfile.TemporaryDirectory(prefix="haowu-bench-") as tmp:
-        for backend in backends:
-            say(f"measuring the me query on the {backend} backend …")
-            measured, answer = me_query.run(backend, options, Path(tmp) / backend)
-            results += measured
-        say("measuring the bare Starlette route …")
-        bare = me_query.run_bare(options, Path(tmp) / "bare", answer)
-    for result in results:
-        result.vs_bare = result.rps / bare.rps
-    bare.vs_bare = 1.0
-    results.insert(0, bare)
     method = METHOD.format(
         c=options.concurrency, w=options.warmup, s=options.seconds, cpus=os.cpu_count()
     )
-    summary = _summary(results)
+    document: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "method": method,
+        "options": asdict(options)
+        | {"database_url": _redact(options.database_url), "backends": backends},
+        "benchmarks": args.benchmarks,
+    }
+    me: tuple[list[documents.Timing], list[Result], list[str]] | None = None
+    checkout_results: list[dict[str, Any]] | None = None
+    feed_results: list[dict[str, Any]] | None = None
+    with tempfile.TemporaryDirectory(prefix="haowu-bench-") as tmp:
+        if "me" in args.benchmarks:
+            me = _run_me(backends, options, Path(tmp), say)
+            document |= {"micro": [asdict(t) for t in me[0]], "http": as_dicts(me[1])}
+            document["summary"] = me[2]
+        if "checkout" in args.benchmarks:
+            checkout_results = checkout.run(backends, options, Path(tmp), say)
+            document["checkout"] = checkout_results
+        if "feed" in args.benchmarks:
+            from bench import feed
+
+            feed_results = feed.run(backends, options, Path(tmp), say)
+            document["feed"] = feed_results
     elapsed = time.monotonic() - started
+    document["elapsed_seconds"] = elapsed
 
     if args.json:
-        document = {
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "method": method,
-            "options": asdict(options)
-            | {"database_url": _redact(options.database_url), "backends": backends},
-            "micro": [asdict(t) for t in micro],
-            "http": as_dicts(results),
-            "summary": summary,
-            "elapsed_seconds": elapsed,
-        }
-        json.dump(document, sys.stdout, indent=2)
+        json.dump(document, sys.stdout, indent=2, default=str)
         print()
         return 0
 
-    _print_report(micro, results, summary)
+    if me is not None:
+        _print_report(*me)
+    if checkout_results is not None:
+        checkout.print_report(checkout_results)
+    if feed_results is not None:
+        from bench import feed
+
+        feed.print_report(feed_results)
     print(f"\n{method}\nWhole run: {elapsed:.0f} s.")
     return 0
 

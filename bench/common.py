@@ -32,6 +32,7 @@ __all__ = [
     "load",
     "percentile",
     "print_table",
+    "run_loadgen",
     "uvicorn_server",
 ]
 
@@ -163,16 +164,27 @@ def load(server: LiveServer, job: Load, backend: str, options: Options) -> Resul
     if check.status_code != 200 or check.json() != job.expected:
         raise RuntimeError(f"{job.name}: unexpected answer {check.status_code} {check.text}")
     spec = {
-        "host": "127.0.0.1",
-        "port": urlsplit(server.url).port,
         "path": job.path,
         "headers": job.headers,
         "body": job.body,
         "expected": check.text,
+    }
+    return run_loadgen(server, spec, job.key, job.name, backend, options)
+
+
+def run_loadgen(
+    server: LiveServer, spec: dict[str, Any], key: str, name: str, backend: str, options: Options
+) -> Result:
+    """Run :mod:`bench.loadgen` against ``server`` with ``spec`` (path, headers and body, or
+    ``requests`` to rotate over; ``expected`` or ``expected_prefix``)."""
+    spec = {
+        "host": "127.0.0.1",
+        "port": urlsplit(server.url).port,
         "concurrency": options.concurrency,
         "seconds": options.seconds,
         "warmup": options.warmup,
         "server_pid": server.process.pid,
+        **spec,
     }
     done = subprocess.run(
         [sys.executable, "-m", "bench.loadgen"],
@@ -184,12 +196,12 @@ def load(server: LiveServer, job: Load, backend: str, options: Options) -> Resul
     )
     raw = json.loads(done.stdout)
     if raw["failures"]:
-        raise RuntimeError(f"{job.name}: connections failed: {raw['failures']}")
+        raise RuntimeError(f"{name}: connections failed: {raw['failures']}")
     latencies = raw["latencies"]
     errors = sum(n for status, n in raw["statuses"].items() if status != "200")
     return Result(
-        key=job.key,
-        name=job.name,
+        key=key,
+        name=name,
         backend=backend,
         requests=raw["requests"],
         rps=raw["requests"] / raw["seconds"],

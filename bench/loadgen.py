@@ -1,7 +1,9 @@
 """A small closed-loop HTTP/1.1 load generator, run as its own process.
 
 ``python -m bench.loadgen`` reads one JSON job from stdin and writes one JSON result to
-stdout. Each of ``concurrency`` keep-alive connections sends the next request as soon as the
+stdout. The job is one request (``headers`` and ``body``) or a list of ``requests`` that the
+connections rotate over (e.g. one per member); answers must equal ``expected`` byte for byte,
+or start with ``expected_prefix`` and carry no ``"errors"``. Each of ``concurrency`` keep-alive connections sends the next request as soon as the
 previous answer has been read completely; nothing else (no client library, no JSON parsing)
 runs in the loop, so the client costs as little CPU as Python allows. Requests answered
 during the warm-up are discarded; a request counts when it starts and ends inside the
@@ -53,12 +55,20 @@ def _content_length(head: bytes) -> int:
 
 
 async def _connection(
-    host: str, port: int, request: bytes, expected: bytes | None, window: _Window
+    host: str,
+    port: int,
+    requests: list[bytes],
+    expected: bytes | None,
+    prefix: bytes | None,
+    window: _Window,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     clock = time.perf_counter
+    n = 0
     try:
         while not window.stop:
+            request = requests[n % len(requests)]
+            n += 1
             started = clock()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -69,6 +79,8 @@ async def _connection(
                 status = int(head[9:12])
                 window.statuses[status] = window.statuses.get(status, 0) + 1
                 if expected is not None and body != expected:
+                    window.mismatched += 1
+                elif prefix is not None and (not body.startswith(prefix) or b'"errors"' in body):
                     window.mismatched += 1
             elif ended > window.end:
                 window.stop = True
@@ -99,13 +111,35 @@ def _own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _requests(job: dict[str, Any]) -> list[bytes]:
+    """One request, or the ``requests`` to rotate over (each a dict of headers and body)."""
+    host, port, path = job["host"], job["port"], job["path"]
+    if job.get("requests"):
+        return [
+            _request(host, port, path, r["headers"], r["body"].encode()) for r in job["requests"]
+        ]
+    return [_request(host, port, path, job["headers"], job["body"].encode())]
+
+
 async def _run(job: dict[str, Any]) -> dict[str, Any]:
-    request = _request(job["host"], job["port"], job["path"], job["headers"], job["body"].encode())
+    requests = _requests(job)
     expected = job["expected"].encode() if job.get("expected") is not None else None
+    prefix = job["expected_prefix"].encode() if job.get("expected_prefix") else None
     window = _Window()
+    concurrency = job["concurrency"]
+    # Connection i sends requests i, i + concurrency, i + 2 × concurrency, … (rotating).
     tasks = [
-        asyncio.create_task(_connection(job["host"], job["port"], request, expected, window))
-        for _ in range(job["concurrency"])
+        asyncio.create_task(
+            _connection(
+                job["host"],
+                job["port"],
+                requests[i::concurrency] or requests,
+                expected,
+                prefix,
+                window,
+            )
+        )
+        for i in range(concurrency)
     ]
     await asyncio.sleep(job["warmup"])
     server_pid = job.get("server_pid")
