@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,26 @@ class SearchIndex:
             self._index = whoosh_index.create_in(str(path), _schema())
         self._lock = threading.Lock()  # one writer at a time within the process
 
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """A writer whose lock is released even when the commit itself fails (whoosh's own
+        context manager keeps the lock then, and every later write would fail)."""
+        with self._lock:
+            writer = self._index.writer()
+            try:
+                yield writer
+                writer.commit()
+            except BaseException:
+                with suppress(Exception):
+                    writer.cancel()
+                with suppress(Exception):
+                    writer.writelock.release()
+                raise
+
     def add(self, documents: Iterable[Document]) -> int:
         """Add or replace documents (by ``id``); returns how many were written."""
         count = 0
-        with self._lock, self._index.writer() as writer:
+        with self._writer() as writer:
             for doc in documents:
                 fields = {k: v for k, v in doc.items() if k in self._index.schema.names()}
                 if "tags" in fields and not isinstance(fields["tags"], str):
@@ -77,13 +94,13 @@ class SearchIndex:
         return count
 
     def delete(self, ids: Sequence[str]) -> None:
-        with self._lock, self._index.writer() as writer:
+        with self._writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", doc_id)
 
     def clear(self) -> None:
         """Empty the index (before a rebuild)."""
-        with self._lock, self._index.writer() as writer:
+        with self._writer() as writer:
             writer.mergetype = CLEAR
 
     def query(

@@ -36,3 +36,23 @@ def test_update_delete_reopen_and_clear(tmp_path: Path) -> None:
     assert SearchIndex(tmp_path).query("bowl").ids == ["product:1"]  # persisted on disk
     index.clear()
     assert index.query("vest").ids == []
+
+
+def test_a_failed_commit_does_not_keep_the_write_lock(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from whoosh.writing import SegmentWriter
+
+    index = SearchIndex(tmp_path)
+
+    def broken_commit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SegmentWriter, "commit", broken_commit)
+        try:
+            index.add(DOCS)
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("the commit should have failed")
+    assert index.add(DOCS) == 3  # the lock was released: writing works again
+    assert index.query("teacup").ids == ["product:1"]
