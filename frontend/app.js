@@ -5,6 +5,7 @@ import { useSession, sessionChanged } from "./session.js";
 import { mutate } from "./api.js";
 import { Avatar, Loading, useTitle } from "./components.js";
 import { routes, nav } from "./routes.js";
+import { NotificationsLink } from "./pages/notifications.js";
 
 function Header({ me, path }) {
   const logout = async () => {
@@ -19,6 +20,7 @@ function Header({ me, path }) {
       <a href="/" class="brand"><span class="brand-zh">好物</span> Haowu</a>
       <nav aria-label="Main">${links.map(([href, text]) => html`<a href=${href} aria-current=${path.split("?")[0] === href ? "page" : undefined}>${text}</a>`)}</nav>
       <div class="account">
+        <${NotificationsLink} me=${me} path=${path} />
         ${me
           ? html`<a href=${`/u/${me.username}`} class="me" title="Your profile"><${Avatar} user=${me} size=${30} /> <span>${me.displayName}</span></a>
               <a href="/settings/profile">Settings</a>

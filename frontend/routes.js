@@ -9,6 +9,9 @@ import { DisputesPage } from "./pages/disputes.js";
 import { BrowsePage, ProductPage, ShopPage } from "./pages/store.js";
 import { MyShopPage, ProductEditorPage } from "./pages/store-seller.js";
 import { CartPage, WalletPage } from "./pages/store-buyer.js";
+import { PostPage } from "./pages/post.js";
+import { FriendsPage } from "./pages/people.js";
+import { NotificationsPage } from "./pages/notifications.js";
 
 export const routes = [
   ["/", HomePage],
@@ -29,6 +32,9 @@ export const routes = [
   ["/shop/products/:id/edit", ProductEditorPage, { auth: true }],
   ["/cart", CartPage, { auth: true }],
   ["/wallet", WalletPage, { auth: true }],
+  ["/posts/:id", PostPage],
+  ["/friends", FriendsPage, { auth: true }],
+  ["/notifications", NotificationsPage, { auth: true }],
 ];
 
 // Header navigation: [href, label, { auth }].
@@ -37,3 +43,5 @@ nav.push(["/products", "Shop"], ["/cart", "Cart", { auth: true }], ["/wallet", "
 nav.push(["/orders", "Orders", { auth: true }], ["/shop/orders", "Sales", { auth: true }]);
 // Shown to admins only (the page itself also tells others it is for admins).
 nav.push(["/admin/disputes", "Disputes", { auth: true, admin: true }]);
+// Social: the feed is the members' home page; shown first.
+nav.unshift(["/", "Feed", { auth: true }], ["/friends", "Friends", { auth: true }]);
