@@ -419,8 +419,10 @@ async def _seed_social(
     columns = ("user_id", "target", "post_id", "comment_id", "created_at")
     await _bulk(settings, "social_like", columns, likes)
     if db.is_postgres():
+        # As a long-running database would be: statistics, and a visibility map for
+        # index-only scans.
         await connections.get("default").execute_script(
-            "ANALYZE accounts_user, accounts_session, social_post, social_like, "
+            "VACUUM ANALYZE accounts_user, accounts_session, social_post, social_like, "
             "social_friendship, social_follow, catalog_product, catalog_shop;"
         )
 
@@ -970,8 +972,10 @@ def print_report(results: list[dict[str, Any]]) -> None:
             f"compared: {fan['timelines_mismatched']} differ; {fan['entries_avg']:.0f} entries "
             f"each ({fan['encoding']}), MEMORY USAGE {fan['memory_usage_avg'] / 1024:,.1f} KiB per "
             f"timeline → {_mb(fan['memory_usage_avg'] * fan['followers'])} for "
-            f"{fan['followers']:,}; used_memory {_mb(fan['used_memory_before'])} → "
-            f"{_mb(fan['used_memory_after'])}"
+            f"{fan['followers']:,}; used_memory {_mb(fan['used_memory_before'])} (with "
+            f"{fan['timelines_before']:,} timelines) → {_mb(fan['used_memory_after'])}, "
+            f"{(fan['used_memory_after'] - fan['used_memory_before']) / max(fan['filled'], 1) / 1024:,.1f}"
+            " KiB per filled timeline"
         )
         for t in r["targets"]:
             value = t["value"]

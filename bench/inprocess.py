@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
 from bench.common import Options, percentile
 from bench.loadgen import _host_cpu
 from community.catalog.categories import sync_categories
@@ -50,6 +52,9 @@ def settings_for(backend: str, options: Options, data_dir: Path) -> Settings:
 @asynccontextmanager
 async def runtime_started(settings: Settings) -> AsyncIterator[runtime.Runtime]:
     """Migrate, start the runtime (Tortoise + Redis) and load the categories."""
+    # Tortoise caches each model's INSERT/UPDATE/DELETE SQL by connection name and table, not
+    # by dialect: after a SQLite run, PostgreSQL would get "?" placeholders. Forget them.
+    EXECUTOR_CACHE.clear()
     await db.migrate(settings)
     rt = await runtime.start(settings)
     try:
