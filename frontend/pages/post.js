@@ -38,7 +38,7 @@ function CommentForm({ postId, replyTo, name, label, initial = "", onDone, onCan
     <${FormError} form=${form} />
     <div class="row so-end-row">
       ${onCancel ? html`<button type="button" onClick=${onCancel} disabled=${form.busy}>Cancel</button>` : null}
-      <${Submit} form=${form} busyText="Sending…">${replyTo ? "Reply" : "Comment"}<//>
+      <${Submit} form=${form} busyText="Sending…">${replyTo ? "Send reply" : "Comment"}<//>
     </div>
   </form>`;
 }

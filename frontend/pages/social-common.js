@@ -263,10 +263,12 @@ function EditPostForm({ post, onSaved, onCancel }) {
     <div class="row so-edit-row">
       <${AudienceSelect} id=${`${id}-audience`} value=${audience} onChange=${setAudience} disabled=${busy} />
       <span class="so-grow"></span>
-      <button type="button" onClick=${onCancel} disabled=${busy}>Cancel</button>
-      <button type="submit" class="primary" disabled=${busy} aria-busy=${busy ? "true" : "false"}>
-        ${busy ? html`<span class="spinner" aria-hidden="true"></span> Saving…` : "Save"}
-      </button>
+      <span class="row">
+        <button type="button" onClick=${onCancel} disabled=${busy}>Cancel</button>
+        <button type="submit" class="primary" disabled=${busy} aria-busy=${busy ? "true" : "false"}>
+          ${busy ? html`<span class="spinner" aria-hidden="true"></span> Saving…` : "Save"}
+        </button>
+      </span>
     </div>
   </form>`;
 }
@@ -295,7 +297,7 @@ export function PostCard({ post, me, onChange, onRemove, detail = false }) {
       </div>
       ${post.isMine && !editing
         ? html`<div class="so-post-tools">
-            ${post.kind === "POST" ? html`<button type="button" class="link" onClick=${() => setEditing(true)}>Edit</button>` : null}
+            ${post.kind !== "ACTIVITY" ? html`<button type="button" class="link" onClick=${() => setEditing(true)}>Edit</button>` : null}
             <${ActionButton} class="link danger" busyText="Deleting…" confirm="Delete this post? Its comments and likes go too."
               run=${() => mutate("DeletePost", { postId: post.id })} onDone=${() => onRemove && onRemove(post.id)}>Delete<//>
           </div>`
