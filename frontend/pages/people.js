@@ -1,6 +1,6 @@
 // /friends: friend requests to answer, requests you sent, your friends, people you blocked.
 import { html, useState, useEffect } from "../lib.js";
-import { gql, mutate, subscribe } from "../api.js";
+import { mutate, subscribe } from "../api.js";
 import { ActionButton } from "../forms.js";
 import { useQuery, useTitle, Loading, Empty } from "../components.js";
 import { timeAgo, formatDateTime } from "../format.js";
