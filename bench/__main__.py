@@ -54,6 +54,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="client connections")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument(
+        "--reseed", action="store_true", help="feed: rebuild the seeded community even if cached"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="PostgreSQL for --backend server (created if missing; never the test database)",
@@ -189,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         if "feed" in args.benchmarks:
             from bench import feed
 
-            feed_results = feed.run(backends, options, Path(tmp), say)
+            feed_results = feed.run(backends, options, Path(tmp), say, reseed=args.reseed)
             document["feed"] = feed_results
     elapsed = time.monotonic() - started
     document["elapsed_seconds"] = elapsed

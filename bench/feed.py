@@ -436,7 +436,7 @@ class Seeded:
     counts: dict[str, int]
 
 
-async def _seed(settings: Settings, plan: Plan, say: Any) -> Seeded:
+async def _seed(settings: Settings, plan: Plan, say: Any, force: bool = False) -> Seeded:
     started = time.perf_counter()
     # Leftovers of an interrupted run: the followed account's posts.
     star_row = await User.get_or_none(username_key=STAR)
@@ -448,7 +448,7 @@ async def _seed(settings: Settings, plan: Plan, say: Any) -> Seeded:
     counts = await _social_counts()
     expected = plan.expected_counts()
     social_ok = all(counts[t] == expected[t] for t in counts)
-    reseed = users_changed or shops_changed or not social_ok
+    reseed = force or users_changed or shops_changed or not social_ok
     if reseed:
         say(f"feed: seeding {USERS:,} members, {POSTS:,} posts, friendships and likes …")
         await _seed_social(settings, plan, ids, star, products)
@@ -805,7 +805,9 @@ def _forget_redis(settings: Settings) -> None:
         shutil.rmtree(settings.data_dir / "redis", ignore_errors=True)
 
 
-def run_backend(backend: str, options: Options, tmp: Path, plan: Plan, say: Any) -> dict[str, Any]:
+def run_backend(
+    backend: str, options: Options, tmp: Path, plan: Plan, say: Any, reseed: bool = False
+) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     data_dir = _data_dir(backend, tmp)
     settings = settings_for(backend, options, data_dir)
@@ -815,7 +817,7 @@ def run_backend(backend: str, options: Options, tmp: Path, plan: Plan, say: Any)
         async with runtime_started(settings) as rt:
             await rt.redis.flushdb()
             say(f"feed ({backend}): checking the seed …")
-            seeded = await _seed(settings, plan, say)
+            seeded = await _seed(settings, plan, say, force=reseed)
             say(f"feed ({backend}): counting SQL per page in process …")
             counted = await _count_pages(settings, seeded)
             await rt.redis.flushdb()
@@ -873,11 +875,13 @@ def run_backend(backend: str, options: Options, tmp: Path, plan: Plan, say: Any)
     }
 
 
-def run(backends: list[str], options: Options, tmp: Path, say: Any) -> list[dict[str, Any]]:
+def run(
+    backends: list[str], options: Options, tmp: Path, say: Any, reseed: bool = False
+) -> list[dict[str, Any]]:
     started = time.perf_counter()
     plan = make_plan()
     say(f"feed: planned the community in {time.perf_counter() - started:.1f} s")
-    return [run_backend(b, options, tmp, plan, say) for b in backends]
+    return [run_backend(b, options, tmp, plan, say, reseed) for b in backends]
 
 
 # --- the report -----------------------------------------------------------------------------
