@@ -41,9 +41,10 @@ for i, k in ipairs(KEYS) do
   if redis.call('EXISTS', k) == 1 then
     redis.call('ZADD', k, id, id)
     redis.call('ZREMRANGEBYRANK', k, 0, -(cap + 1))
-    redis.call('PUBLISH', channel_prefix .. string.sub(k, 11), id)
     pushed = pushed + 1
   end
+  -- Open pages hear about it even while their timeline is being rebuilt.
+  redis.call('PUBLISH', channel_prefix .. string.sub(k, 11), id)
 end
 return pushed
 """
@@ -150,8 +151,9 @@ async def audience_of(post: Post) -> list[int]:
 
 
 async def add_to_timelines(post_id: int, user_ids: Sequence[int]) -> int:
-    """Push a post into these users' live timelines, in chunks of one server-side call each;
-    also tells their open pages (pub/sub). Returns how many timelines took it."""
+    """Push a post into these users' timelines that exist (a missing one is rebuilt from SQL
+    when read), in chunks of one server-side call each, and tell every recipient's open pages
+    (pub/sub). Returns how many timelines took it."""
     redis = runtime.get().redis
     script = redis.register_script(_ADD)
     pushed = 0

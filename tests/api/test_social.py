@@ -214,3 +214,13 @@ async def test_friends_list(client: GraphQLClient) -> None:
     await run(client, "Block", {"userId": lin.global_id}, jun)
     data = await client(operation("Friends"), {"username": "mei"}, token=jun.token)
     assert [f["username"] for f in data["user"]["friends"]] == ["jun"]
+
+
+async def test_blocked_users_can_be_listed_and_unblocked(client: GraphQLClient) -> None:
+    mei, lin = await make_member("mei"), await make_member("lin")
+    await run(client, "Block", {"userId": lin.global_id}, mei)
+    data = await client(operation("BlockedUsers"), token=mei.token)
+    assert [u["username"] for u in data["blockedUsers"]] == ["lin"]
+    await run(client, "Unblock", {"userId": lin.global_id}, mei)
+    assert (await client(operation("BlockedUsers"), token=mei.token))["blockedUsers"] == []
+    assert (await client(operation("ProfilePage"), {"username": "lin"}, token=mei.token))["user"]

@@ -71,6 +71,11 @@ class SocialQueries(graphene.ObjectType):
     )
     notifications = graphene.ConnectionField(NotificationConnection, required=True)
     unread_notification_count = graphene.Int(required=True)
+    blocked_users = graphene.List(
+        graphene.NonNull("community.api.accounts.types.User"),
+        required=True,
+        description="People you blocked (to unblock them).",
+    )
 
     @staticmethod
     async def resolve_home_feed(
@@ -108,6 +113,20 @@ class SocialQueries(graphene.ObjectType):
             rows = rows.exclude(actor_id__in=list(rel.blocked))
         items, more = await page(rows, first=args.get("first"), after=args.get("after"))
         return connection(NotificationConnection, items, more)
+
+    @staticmethod
+    async def resolve_blocked_users(root: Any, info: Any) -> Any:
+        from community.accounts.models import User as UserModel
+        from community.social.models import Block
+
+        viewer = info.context.require_user()
+        ids = (
+            await Block.filter(blocker_id=viewer.id)
+            .order_by("-id")
+            .values_list("blocked_id", flat=True)
+        )
+        found = {u.id: u for u in await UserModel.filter(id__in=list(ids))}
+        return [found[i] for i in ids if i in found]
 
     @staticmethod
     async def resolve_unread_notification_count(root: Any, info: Any) -> int:
