@@ -6,9 +6,9 @@ with an address and a funded wallet):
 - **service layer**, in this process: ``orders.services.place_order`` → ``pay`` →
   ``ship_order`` (as the seller) → ``confirm_receipt``, 16 buyers as 16 closed-loop tasks, each
   order one line from a shop that rotates per order;
-- **bare transfer**, the reference: ``ledger.transfer`` between two wallets inside
-  ``in_transaction()`` (a conditional debit, a credit, the transfer row, two postings), 16
-  tasks, each between its own two wallets;
+- **bare transfer**, the issue's reference: :func:`bare_transfer` between two wallets (a
+  conditional debit, a credit, the transfer row, two postings, one transaction, hand-written
+  through Tortoise's connection), 16 tasks, each between its own two wallets;
 - **HTTP**: the same lifecycle as the web app sends it (persisted ``PlaceOrder``, ``Pay``,
   ``ShipOrder``, ``ConfirmReceipt`` with bearer tokens) against a real ``haowu serve``, from
   :mod:`bench.checkout_client` in its own process, 16 buyers = 16 connections;
@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,9 +45,10 @@ from community.api.documents import OPERATIONS_DIR, document_id
 from community.api.relay import encode_id
 from community.catalog import services as catalog
 from community.catalog.models import Category, ProductStatus, Shop
-from community.infra import runtime
+from community.infra import runtime, sql
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
+from community.ledger.errors import LedgerCode
 from community.ledger.models import Account, AccountKind, TransferKind
 from community.orders import cart
 from community.orders import services as orders
@@ -156,7 +158,8 @@ async def _setup(concurrency: int) -> Setup:
     wallets = []
     for i in range(concurrency):
         a, b = await _member(f"co{run}wa{i}"), await _member(f"co{run}wb{i}")
-        await ledger.top_up(a.user.id, amount=TOP_UP)
+        for member in (a, b):  # both wallets exist: the bare transfer looks nothing up
+            await ledger.top_up(member.user.id, amount=TOP_UP)
         wallets.append((a.user.id, b.user.id))
     return Setup(sellers, buyers, counter, wallets)
 
@@ -314,28 +317,63 @@ async def _service_load(setup: Setup, options: Options) -> dict[str, Any]:
     }
 
 
+async def bare_transfer(debit_account: int, credit_account: int, amount: int) -> None:
+    """The reference of the issue: one double-entry transfer at its barest — a conditional
+    debit, a credit, the transfer row and its two postings, in one transaction, hand-written
+    through Tortoise's connection (no account lookup, no idempotency, no order)."""
+    async with in_transaction():
+        if not await sql.execute(
+            "UPDATE ledger_account SET balance = balance - $1 WHERE id = $2 AND balance >= $1",
+            amount,
+            debit_account,
+        ):
+            raise DomainError(LedgerCode.INSUFFICIENT_FUNDS, "bare transfer: no funds")
+        await sql.execute(
+            "UPDATE ledger_account SET balance = balance + $1 WHERE id = $2", amount, credit_account
+        )
+        (row,) = await sql.fetch(
+            "INSERT INTO ledger_transfer (kind, amount, memo, created_at) "
+            "VALUES ($1, $2, $3, $4) RETURNING id",
+            TransferKind.PAYMENT.value,
+            amount,
+            "bench: bare transfer",
+            datetime.now(UTC),
+        )
+        await sql.execute(
+            "INSERT INTO ledger_posting (transfer_id, account_id, amount) "
+            "VALUES ($1, $2, $3), ($1, $4, $5)",
+            row["id"],
+            debit_account,
+            -amount,
+            credit_account,
+            amount,
+        )
+
+
 async def _transfer_load(setup: Setup, options: Options) -> dict[str, Any]:
     window = Window()
     clock = time.perf_counter
+    keys = [ledger.account_key(AccountKind.WALLET, o) for pair in setup.wallets for o in pair]
+    ids = dict(await Account.filter(key__in=keys).values_list("key", "id"))
 
     async def transfer_loop(a: int, b: int) -> None:
         while not window.stop:
             started = clock()
-            async with in_transaction():
-                await ledger.transfer(
-                    TransferKind.PAYMENT,
-                    [(AccountKind.WALLET, a, -100), (AccountKind.WALLET, b, 100)],
-                    memo="bench: bare transfer",
-                )
+            await bare_transfer(a, b, 100)
             ended = clock()
             window.record("transfer", started, ended)
             if window.start <= ended <= window.end:
                 window.completed += 1
             a, b = b, a
 
-    cpu = await window.run(
-        [transfer_loop(a, b) for a, b in setup.wallets], options.warmup, options.seconds
-    )
+    pairs = [
+        (
+            ids[ledger.account_key(AccountKind.WALLET, a)],
+            ids[ledger.account_key(AccountKind.WALLET, b)],
+        )
+        for a, b in setup.wallets
+    ]
+    cpu = await window.run([transfer_loop(a, b) for a, b in pairs], options.warmup, options.seconds)
     p50, p99 = _ms(window.latencies.get("transfer", []))
     return {
         "transfers_per_s": window.completed / cpu.wall,

@@ -194,7 +194,3 @@ class Loaders:
     @cached_property
     def deposit_by_owner_id(self) -> BalanceByOwnerIdLoader:
         return BalanceByOwnerIdLoader(AccountKind.DEPOSIT)
-
-    @cached_property
-    def escrow_by_order_id(self) -> BalanceByOwnerIdLoader:
-        return BalanceByOwnerIdLoader(AccountKind.ESCROW)

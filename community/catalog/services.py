@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -25,7 +24,7 @@ from community.catalog.models import (
     Variant,
     VerificationStatus,
 )
-from community.infra import clock, db, runtime
+from community.infra import clock, runtime
 from community.infra.errors import CommonCode, DomainError
 from community.ledger import services as ledger
 from community.ledger.models import AccountKind, TransferKind
@@ -38,8 +37,6 @@ __all__ = [
     "create_product",
     "lock_deposit",
     "open_shop",
-    "release_stock",
-    "reserve_stock",
     "set_product_status",
     "shop_of",
     "start_verification",
@@ -193,12 +190,11 @@ async def lock_deposit(actor: User, *, amount: int, idempotency_key: str | None 
         raise DomainError(CatalogCode.DEPOSIT_TOO_LOW, "Lock a positive amount.", "amount")
 
     async def run() -> int:
-        record = await ledger.transfer(
+        return await ledger.transfer(
             TransferKind.DEPOSIT_LOCK,
             [(AccountKind.WALLET, actor.id, -amount), (AccountKind.DEPOSIT, actor.id, amount)],
             memo=f"Security deposit for shop {shop.id}",
         )
-        return record.id
 
     await ledger.idempotent(actor.id, "lock_deposit", idempotency_key, {"amount": amount}, run)
     return await ledger.balance(AccountKind.DEPOSIT, actor.id)
@@ -413,50 +409,3 @@ async def set_product_status(actor: User, product_id: int, status: ProductStatus
     await product.save(update_fields=["status", "updated_at"])
     await search.product_changed(product.id)
     return product
-
-
-def _stock_update(quantities: dict[int, int], sign: str, *, check: bool) -> tuple[str, list[int]]:
-    """One UPDATE for every variant of an order: ``stock = stock ± CASE id … END``."""
-    values: list[int] = []
-
-    def param(value: int) -> str:
-        values.append(value)
-        return db.param(len(values), "bigint")
-
-    ids = sorted(quantities)
-    case = " ".join(f"WHEN {param(i)} THEN {param(quantities[i])}" for i in ids)
-    in_list = ", ".join(param(i) for i in ids)
-    sql = f"UPDATE catalog_variant SET stock = stock {sign} (CASE id {case} END) WHERE id IN ({in_list})"
-    if check:
-        # The same CASE again: the row is only touched when it has enough stock left.
-        case_again = " ".join(f"WHEN {param(i)} THEN {param(quantities[i])}" for i in ids)
-        sql += f" AND is_active AND stock >= (CASE id {case_again} END)"
-    return sql, values
-
-
-async def reserve_stock(quantities: dict[int, int]) -> None:
-    """Take stock for an order, all or nothing (call inside the order's transaction).
-
-    One conditional UPDATE whatever the number of lines: a row is decremented only when it
-    has enough stock, so racing buyers can never oversell; if any row is short the whole
-    order fails and its transaction rolls back.
-    """
-    conn = connections.get("default")
-    if db.is_postgres():
-        # Lock the rows in id order first, so two multi-line orders cannot deadlock.
-        ids = sorted(quantities)
-        marks = ", ".join(db.param(n, "bigint") for n in range(1, len(ids) + 1))
-        await conn.execute_query(
-            f"SELECT id FROM catalog_variant WHERE id IN ({marks}) ORDER BY id FOR UPDATE", ids
-        )
-    sql, values = _stock_update(quantities, "-", check=True)
-    updated, _ = await conn.execute_query(sql, values)
-    if updated != len(quantities):
-        raise DomainError(CatalogCode.OUT_OF_STOCK, "Not enough stock left.", "items")
-
-
-async def release_stock(quantities: dict[int, int]) -> None:
-    """Give back stock reserved by a cancelled order (one UPDATE)."""
-    if quantities:
-        sql, values = _stock_update(quantities, "+", check=False)
-        await connections.get("default").execute_query(sql, values)

@@ -1,8 +1,10 @@
 """Moving money: balanced transfers between ledger accounts, and idempotent operations.
 
 Call :func:`transfer` inside the caller's transaction. Debits are conditional updates
-(``balance >= amount`` in the WHERE clause), so two racing debits can never overdraw an
-account, on SQLite or PostgreSQL, without reading balances into Python.
+(the balance must cover them, in the statement's WHERE clause), so two racing debits can
+never overdraw an account, on SQLite or PostgreSQL, without reading balances into Python.
+The hot statements are hand-written (:mod:`community.infra.sql`): a transfer is three of
+them whatever its number of legs.
 """
 
 from __future__ import annotations
@@ -10,19 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from functools import lru_cache
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from community.infra import clock
+from community.infra import clock, sql
 from community.infra.errors import DomainError
 from community.ledger.errors import LedgerCode
 from community.ledger.models import (
     Account,
     AccountKind,
-    IdempotencyRecord,
     Posting,
     Transfer,
     TransferKind,
@@ -37,8 +36,6 @@ __all__ = [
     "idempotent",
     "transfer",
 ]
-
-T = TypeVar("T")
 
 # Accounts standing for money outside the platform; all others stay >= 0.
 _MAY_GO_NEGATIVE = {AccountKind.FUNDING_SOURCE, AccountKind.PLATFORM_EXPENSES}
@@ -67,58 +64,72 @@ def account_key(kind: AccountKind, owner_id: int | None = None) -> str:
 Leg = tuple[AccountKind, int | None, int]  # (kind, owner id, signed amount)
 
 
-async def _account_ids(legs: Sequence[Leg]) -> dict[str, int]:
-    keys = {account_key(kind, owner): (kind, owner) for kind, owner, _ in legs}
-    found = dict(await Account.filter(key__in=list(keys)).values_list("key", "id"))
-    missing = [k for k in keys if k not in found]
-    if missing:
-        await Account.bulk_create(
-            [
-                Account(
-                    key=k,
-                    kind=keys[k][0],
-                    owner_id=keys[k][1],
-                    allow_negative=keys[k][0] in _MAY_GO_NEGATIVE,
-                )
-                for k in missing
-            ],
-            ignore_conflicts=True,
-        )
-        found = dict(await Account.filter(key__in=list(keys)).values_list("key", "id"))
-    return found  # type: ignore[return-value]
+@lru_cache(maxsize=16)
+def _post_sql(accounts: int) -> str:
+    """Every leg in one statement: an account is created by its first posting, and a debit
+    only happens when the balance covers it (the WHERE of the upsert); a refused leg returns
+    no row."""
+    values = ", ".join(
+        "(" + ", ".join(f"${n * 5 + c}" for c in range(1, 6)) + ")" for n in range(accounts)
+    )
+    return (
+        'INSERT INTO ledger_account ("key", kind, owner_id, balance, allow_negative) '
+        f"VALUES {values} "
+        'ON CONFLICT ("key") DO UPDATE SET balance = ledger_account.balance + excluded.balance '
+        "WHERE ledger_account.allow_negative OR ledger_account.balance + excluded.balance >= 0 "
+        'RETURNING id, "key", balance, allow_negative'
+    )
 
 
 async def transfer(
     kind: TransferKind, legs: Sequence[Leg], *, order_id: int | None = None, memo: str = ""
-) -> Transfer:
-    """Post one balanced transfer. Raises INSUFFICIENT_FUNDS (and the caller's transaction
-    must roll back) when a debit would take a non-negative account below zero."""
-    legs = [leg for leg in legs if leg[2] != 0]
-    if sum(amount for _, _, amount in legs) != 0 or not legs:
-        raise ValueError(f"unbalanced transfer: {legs}")
-    ids = await _account_ids(legs)
-    # Debits first, in key order, so concurrent transfers lock rows in one order.
-    for kind_, owner, amount in sorted(legs, key=lambda leg: (leg[2] > 0, account_key(*leg[:2]))):
-        key = account_key(kind_, owner)
-        rows = Account.filter(id=ids[key])
-        if amount < 0:
-            rows = rows.filter(balance__gte=-amount) if kind_ not in _MAY_GO_NEGATIVE else rows
-        if await rows.update(balance=F("balance") + amount) != 1:
-            raise DomainError(LedgerCode.INSUFFICIENT_FUNDS, "Not enough money in the account.")
-    record = await Transfer.create(
-        kind=kind,
-        amount=sum(a for _, _, a in legs if a > 0),
-        order_id=order_id,
-        memo=memo[:200],
-        created_at=clock.now(),
-    )
-    await Posting.bulk_create(
+) -> int:
+    """Post one balanced transfer inside the caller's transaction; returns its id.
+
+    Three statements whatever the number of legs: the balances (conditional debits and
+    credits in one upsert), the transfer row and its postings. Raises INSUFFICIENT_FUNDS,
+    and the caller's transaction must roll back, when a debit would take an account that
+    may not go negative below zero."""
+    moves: dict[str, tuple[AccountKind, int | None, int]] = {}
+    for kind_, owner, amount in legs:
+        k = account_key(kind_, owner)
+        moves[k] = (kind_, owner, amount + (moves[k][2] if k in moves else 0))
+    # Sorted by key, so concurrent transfers lock their accounts in one order.
+    keys = sorted(k for k, m in moves.items() if m[2])
+    if not keys or sum(moves[k][2] for k in keys) != 0:
+        raise ValueError(f"unbalanced transfer: {list(legs)}")
+    args: list[object] = []
+    for k in keys:
+        kind_, owner, amount = moves[k]
+        args += [k, kind_.value, owner, amount, kind_ in _MAY_GO_NEGATIVE]
+    rows = {r["key"]: r for r in await sql.fetch(_post_sql(len(keys)), *args)}
+    # A missing row is a refused debit; a negative one is a debit that created the account.
+    if len(rows) != len(keys) or any(
+        r["balance"] < 0 and not r["allow_negative"] for r in rows.values()
+    ):
+        raise DomainError(LedgerCode.INSUFFICIENT_FUNDS, "Not enough money in the account.")
+    (created,) = await sql.insert(
+        Transfer,
         [
-            Posting(transfer_id=record.id, account_id=ids[account_key(k, o)], amount=a)
-            for k, o, a in legs
-        ]
+            {
+                "kind": kind,
+                "amount": sum(moves[k][2] for k in keys if moves[k][2] > 0),
+                "order_id": order_id,
+                "memo": memo[:200],
+                "created_at": clock.now(),
+            }
+        ],
+        returning="id",
     )
-    return record
+    transfer_id = int(created["id"])
+    await sql.insert(
+        Posting,
+        [
+            {"transfer_id": transfer_id, "account_id": rows[k]["id"], "amount": moves[k][2]}
+            for k in keys
+        ],
+    )
+    return transfer_id
 
 
 async def balance(kind: AccountKind, owner_id: int | None = None) -> int:
@@ -145,12 +156,16 @@ async def idempotent(
     key: str | None,
     params: dict[str, object],
     operation: Callable[[], Awaitable[int]],
+    *,
+    result_id: int | None = None,
 ) -> tuple[int, bool]:
     """Run ``operation`` (which returns the id of its result) at most once per key.
 
     Returns ``(result_id, replayed)``. The record is written in the operation's own
     transaction, so a refused operation leaves no record and may be retried with its key; a
-    replay with other parameters is IDEMPOTENCY_KEY_REUSED.
+    replay with other parameters is IDEMPOTENCY_KEY_REUSED. Pass ``result_id`` when it is
+    known before the operation runs (an order's own id): the record is then written whole
+    at once.
     """
     if not key:
         async with in_transaction():
@@ -160,28 +175,33 @@ async def idempotent(
             LedgerCode.IDEMPOTENCY_KEY_REUSED, "Idempotency keys are at most 100 characters."
         )
     fingerprint = _fingerprint(params)
-    try:
-        async with in_transaction():
-            record = await IdempotencyRecord.create(
-                actor_id=actor_id,
-                scope=scope,
-                key=key,
-                fingerprint=fingerprint,
-                created_at=clock.now(),
-            )
-            result_id = await operation()
-            await IdempotencyRecord.filter(id=record.id).update(result_id=result_id)
-            return result_id, False
-    except IntegrityError:
-        pass
-    first = await IdempotencyRecord.get(actor_id=actor_id, scope=scope, key=key)
-    if first.fingerprint != fingerprint:
+    async with in_transaction():
+        # A racing request with the same key waits here until the first one commits.
+        claimed = await sql.fetch(_CLAIM, actor_id, scope, key, fingerprint, result_id, clock.now())
+        if claimed:
+            produced = await operation()
+            if result_id is None:
+                await sql.execute(_RESULT, produced, claimed[0]["id"])
+            return produced, False
+    first = await sql.fetchrow(_FIRST, actor_id, scope, key)
+    assert first is not None and first["result_id"] is not None
+    if first["fingerprint"] != fingerprint:
         raise DomainError(
             LedgerCode.IDEMPOTENCY_KEY_REUSED,
             "This idempotency key was already used for a different request.",
         )
-    assert first.result_id is not None
-    return first.result_id, True
+    return int(first["result_id"]), True
+
+
+_CLAIM = (
+    'INSERT INTO ledger_idempotency (actor_id, scope, "key", fingerprint, result_id, created_at) '
+    'VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor_id, scope, "key") DO NOTHING RETURNING id'
+)
+_RESULT = "UPDATE ledger_idempotency SET result_id = $1 WHERE id = $2"
+_FIRST = (
+    "SELECT fingerprint, result_id FROM ledger_idempotency "
+    'WHERE actor_id = $1 AND scope = $2 AND "key" = $3'
+)
 
 
 async def check_invariants() -> list[str]:
@@ -216,7 +236,7 @@ async def top_up(actor_id: int, *, amount: int, idempotency_key: str | None = No
         charge = await provider().charge(
             user_id=actor_id, amount=amount, idempotency_key=idempotency_key or ""
         )
-        record = await transfer(
+        return await transfer(
             TransferKind.TOP_UP,
             [
                 (AccountKind.FUNDING_SOURCE, None, -charge.amount),
@@ -224,7 +244,6 @@ async def top_up(actor_id: int, *, amount: int, idempotency_key: str | None = No
             ],
             memo=f"{provider().name} {charge.reference}",
         )
-        return record.id
 
     transfer_id, _ = await idempotent(actor_id, "top_up", idempotency_key, {"amount": amount}, run)
     return transfer_id

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Literal
 
 from tortoise.transactions import in_transaction
 
 from community.accounts import services as accounts
 from community.accounts.models import User
-from community.catalog import services as catalog
-from community.catalog.models import Product, ProductStatus, Shop, Variant
-from community.infra import clock, runtime
+from community.catalog import stock
+from community.infra import clock, runtime, sql
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.ledger.errors import LedgerCode
@@ -48,6 +48,7 @@ __all__ = [
     "decide_dispute",
     "escrow_balance",
     "extend_confirmation",
+    "held_in_escrow",
     "pay",
     "place_order",
     "request_refund",
@@ -63,31 +64,110 @@ MAX_MESSAGE = 2000
 
 # --- transitions and money ------------------------------------------------------------
 
+Party = Literal["buyer", "seller"]
+_FIELDS = Order._meta.fields_map
+
 
 async def _move(
-    order: Order,
+    order_id: int,
     to: OrderStatus,
     *,
     allowed: Iterable[OrderStatus],
-    actor_id: int | None,
+    actor: User | None,
+    party: Party | None = None,
     note: str = "",
     **changes: object,
 ) -> Order:
-    """Move ``order`` to ``to`` if it is still in an allowed status (else WRONG_STATE)."""
+    """Move an order to ``to`` if it is still in an allowed status (and ``actor`` is its
+    ``party``), record the event, and return the order as it is now.
+
+    One conditional ``UPDATE … RETURNING`` decides, so of two racing actions exactly one
+    wins; the loser gets WRONG_STATE (or NOT_BUYER, NOT_SELLER, ORDER_NOT_FOUND)."""
     allowed = tuple(allowed)
-    if not await Order.filter(id=order.id, status__in=allowed).update(status=to, **changes):
-        current = await Order.filter(id=order.id).values_list("status", flat=True)
-        raise DomainError(
-            OrderCode.WRONG_STATE,
-            f"This order is {str(current[0]).replace('_', ' ').lower() if current else 'gone'}.",
-        )
-    await OrderEvent.create(
-        order_id=order.id, status=to, actor_id=actor_id, note=note, at=clock.now()
-    )
-    order.status = to
+    args: list[object] = [to.value, order_id]
+    sets = ["status = $1"]
     for name, value in changes.items():
-        setattr(order, name, value)
-    return order
+        args.append(_FIELDS[name].to_db_value(value, Order))
+        sets.append(f"{name} = ${len(args)}")
+    where = [f"status IN ({sql.placeholders(allowed, len(args) + 1)})"] if allowed else ["1 = 0"]
+    args += [s.value for s in allowed]
+    if party is not None:
+        args.append(actor.id if actor else None)
+        where.append(f"{party}_id = ${len(args)}")
+    row = await sql.fetchrow(
+        f"UPDATE orders_order SET {', '.join(sets)} WHERE id = $2 AND {' AND '.join(where)} "
+        "RETURNING *",
+        *args,
+    )
+    if row is None:
+        order = await _order(order_id)
+        if party is not None:
+            _check_party(order, actor, party)
+        raise DomainError(
+            OrderCode.WRONG_STATE, f"This order is {order.status.replace('_', ' ').lower()}."
+        )
+    await sql.insert(
+        OrderEvent,
+        [
+            {
+                "order_id": order_id,
+                "status": to,
+                "actor_id": actor.id if actor else None,
+                "note": note,
+                "at": clock.now(),
+            }
+        ],
+    )
+    return sql.to_model(Order, row)  # type: ignore[no-any-return]
+
+
+def _held(order: Order) -> int:
+    """What escrow holds for an order: what was paid minus what was refunded or released."""
+    return order.total - order.refunded - order.released if order.paid_at else 0
+
+
+def held_in_escrow(order: Order) -> int:
+    """The order's escrow balance, read off the order (the ledger keeps them equal)."""
+    return _held(order)
+
+
+async def _settle(
+    order: Order,
+    refund: int,
+    *,
+    allowed: Iterable[OrderStatus],
+    actor: User | None,
+    note: str,
+) -> Order:
+    """Close a paid order: refund ``refund`` to the buyer and release the rest to the seller,
+    minus the platform fee, in the transition's transaction."""
+    release = _held(order) - refund
+    fee = release * runtime.get().settings.platform_fee_bps // 10_000
+    settled = await _move(
+        order.id,
+        OrderStatus.COMPLETED if release else OrderStatus.REFUNDED,
+        allowed=allowed,
+        actor=actor,
+        note=note,
+        closed_at=clock.now(),
+        auto_confirm_at=None,
+        refunded=order.refunded + refund,
+        released=order.released + release,
+        fee=order.fee + fee,
+    )
+    if refund:
+        await _refund(order, refund)
+    if release:
+        await ledger.transfer(
+            TransferKind.RELEASE,
+            [
+                (AccountKind.ESCROW, order.id, -release),
+                (AccountKind.WALLET, order.seller_id, release - fee),
+                (AccountKind.PLATFORM_FEES, None, fee),
+            ],
+            order_id=order.id,
+        )
+    return settled
 
 
 async def _refund(order: Order, amount: int) -> None:
@@ -96,54 +176,10 @@ async def _refund(order: Order, amount: int) -> None:
         [(AccountKind.ESCROW, order.id, -amount), (AccountKind.WALLET, order.buyer_id, amount)],
         order_id=order.id,
     )
-    order.refunded += amount
-
-
-async def _release(order: Order, amount: int) -> None:
-    fee = amount * runtime.get().settings.platform_fee_bps // 10_000
-    await ledger.transfer(
-        TransferKind.RELEASE,
-        [
-            (AccountKind.ESCROW, order.id, -amount),
-            (AccountKind.WALLET, order.seller_id, amount - fee),
-            (AccountKind.PLATFORM_FEES, None, fee),
-        ],
-        order_id=order.id,
-    )
-    order.released += amount
-    order.fee += fee
-
-
-def _held(order: Order) -> int:
-    """What escrow still holds for a paid order."""
-    return order.total - order.refunded - order.released
-
-
-async def _settle(
-    order: Order, refund: int, *, allowed: Iterable[OrderStatus], actor_id: int | None, note: str
-) -> Order:
-    """Close a paid order: refund ``refund`` to the buyer, release the rest to the seller."""
-    held = _held(order)
-    await _move(
-        order,
-        OrderStatus.REFUNDED if refund == held else OrderStatus.COMPLETED,
-        allowed=allowed,
-        actor_id=actor_id,
-        note=note,
-        closed_at=clock.now(),
-        auto_confirm_at=None,
-    )
-    if refund:
-        await _refund(order, refund)
-    if held - refund:
-        await _release(order, held - refund)
-    await Order.filter(id=order.id).update(
-        refunded=order.refunded, released=order.released, fee=order.fee
-    )
-    return order
 
 
 async def escrow_balance(order_id: int) -> int:
+    """The order's escrow account in the ledger."""
     return await ledger.balance(AccountKind.ESCROW, order_id)
 
 
@@ -151,29 +187,28 @@ async def escrow_balance(order_id: int) -> int:
 
 
 async def _order(order_id: int) -> Order:
-    order = await Order.get_or_none(id=order_id)
-    if order is None:
+    row = await sql.fetchrow("SELECT * FROM orders_order WHERE id = $1", order_id)
+    if row is None:
         raise DomainError(OrderCode.ORDER_NOT_FOUND, "No such order.", "orderId")
-    return order
+    return sql.to_model(Order, row)  # type: ignore[no-any-return]
 
 
-async def _as_buyer(actor: User, order_id: int) -> Order:
-    order = await _order(order_id)
-    if order.buyer_id != actor.id:
+def _check_party(order: Order, actor: User | None, party: Party) -> None:
+    other: Party = "seller" if party == "buyer" else "buyer"
+    actor_id = actor.id if actor else None
+    if getattr(order, f"{party}_id") == actor_id:
+        return
+    if getattr(order, f"{other}_id") == actor_id:
         raise DomainError(
-            OrderCode.NOT_BUYER if order.seller_id == actor.id else OrderCode.ORDER_NOT_FOUND,
-            "Only the buyer can do this." if order.seller_id == actor.id else "No such order.",
+            OrderCode.NOT_BUYER if party == "buyer" else OrderCode.NOT_SELLER,
+            f"Only the {party} can do this.",
         )
-    return order
+    raise DomainError(OrderCode.ORDER_NOT_FOUND, "No such order.")
 
 
-async def _as_seller(actor: User, order_id: int) -> Order:
+async def _as(party: Party, actor: User, order_id: int) -> Order:
     order = await _order(order_id)
-    if order.seller_id != actor.id:
-        raise DomainError(
-            OrderCode.NOT_SELLER if order.buyer_id == actor.id else OrderCode.ORDER_NOT_FOUND,
-            "Only the seller can do this." if order.buyer_id == actor.id else "No such order.",
-        )
+    _check_party(order, actor, party)
     return order
 
 
@@ -187,7 +222,10 @@ async def _is_admin(actor: User) -> bool:
 async def place_order(
     actor: User, *, items: Sequence[Item], address_id: int, coupon_code: str | None = None
 ) -> list[Order]:
-    """Buy ``items`` now: one order per shop, stock reserved, prices frozen into the lines."""
+    """Buy ``items`` now: one order per shop, stock reserved, prices frozen into the lines.
+
+    Two reads (the address, every offer) and, in one transaction, four writes whatever the
+    number of lines and shops: the stock, the orders, their lines, their first events."""
     if coupon_code:
         raise DomainError(OrderCode.COUPON_INVALID, "That coupon is not valid.", "couponCode")
     if not items:
@@ -200,73 +238,74 @@ async def place_order(
             raise DomainError(
                 OrderCode.QUANTITY_INVALID, f"Quantities are 1–{cart.MAX_QUANTITY}.", "items"
             )
-    address = await cart.usable_address(actor, address_id)
-    variants = {v.id: v for v in await Variant.filter(id__in=list(quantities), is_active=True)}
-    products = {
-        p.id: p
-        for p in await Product.filter(
-            id__in={v.product_id for v in variants.values()},  # type: ignore[attr-defined]
-            status=ProductStatus.ACTIVE,
-        )
-    }
-    missing = [
-        vid
-        for vid in quantities
-        if vid not in variants or variants[vid].product_id not in products  # type: ignore[attr-defined]
-    ]
-    if missing:
+    snapshot = await cart.shipping_snapshot(actor, address_id)
+    offers = await stock.offers(quantities)
+    if len(offers) != len(quantities):
         raise DomainError(OrderCode.PRODUCT_UNAVAILABLE, "An item is no longer for sale.", "items")
-    shops = {s.id: s for s in await Shop.filter(id__in={p.shop_id for p in products.values()})}  # type: ignore[attr-defined]
-    if any(s.owner_id == actor.id for s in shops.values()):
+    if any(o.owner_id == actor.id for o in offers.values()):
         raise DomainError(OrderCode.OWN_PRODUCT, "You can't buy from your own shop.", "items")
+    by_shop: dict[int, list[stock.Offer]] = {}
+    for offer in offers.values():
+        by_shop.setdefault(offer.shop_id, []).append(offer)
 
-    by_shop: dict[int, list[tuple[Variant, Product, int]]] = {}
-    for vid, quantity in quantities.items():
-        variant = variants[vid]
-        product = products[variant.product_id]  # type: ignore[attr-defined]
-        by_shop.setdefault(product.shop_id, []).append((variant, product, quantity))  # type: ignore[attr-defined]
-
-    settings = runtime.get().settings
     now = clock.now()
-    snapshot = {
-        k: getattr(address, k)
-        for k in ("recipient", "phone", "line1", "line2", "city", "region", "postcode", "country")
-    }
-    orders: list[Order] = []
+    pay_by = now + timedelta(minutes=runtime.get().settings.payment_timeout_minutes)
+    shops = sorted(by_shop)
     async with in_transaction():
-        await catalog.reserve_stock(quantities)
-        lines: list[OrderLine] = []
-        for shop_id, entries in sorted(by_shop.items()):
-            subtotal = sum(v.price * q for v, _, q in entries)
-            order = await Order.create(
-                buyer_id=actor.id,
-                shop_id=shop_id,
-                seller_id=shops[shop_id].owner_id,
-                status=OrderStatus.AWAITING_PAYMENT,
-                subtotal=subtotal,
-                total=subtotal,
-                shipping_address=snapshot,
-                pay_by=now + timedelta(minutes=settings.payment_timeout_minutes),
-                created_at=now,
-            )
-            orders.append(order)
-            lines += [
-                OrderLine(
-                    order_id=order.id,
-                    product_id=p.id,
-                    variant_id=v.id,
-                    title=p.title,
-                    sku=v.sku,
-                    options=v.options,
-                    image_url=(p.image_urls or [""])[0],
-                    unit_price=v.price,
-                    quantity=q,
-                )
-                for v, p, q in entries
-            ]
-        await OrderLine.bulk_create(lines)
-        await OrderEvent.bulk_create(
-            [OrderEvent(order_id=o.id, status=o.status, actor_id=actor.id, at=now) for o in orders]
+        await stock.reserve_stock(quantities)
+        rows = await sql.insert(
+            Order,
+            [
+                {
+                    "buyer_id": actor.id,
+                    "shop_id": shop_id,
+                    "seller_id": by_shop[shop_id][0].owner_id,
+                    "status": OrderStatus.AWAITING_PAYMENT,
+                    "subtotal": (
+                        subtotal := sum(
+                            o.price * quantities[o.variant_id] for o in by_shop[shop_id]
+                        )
+                    ),
+                    "total": subtotal,
+                    "shipping_address": snapshot,
+                    "pay_by": pay_by,
+                    "created_at": now,
+                }
+                for shop_id in shops
+            ],
+            returning="*",
+        )
+        orders = sorted((sql.to_model(Order, r) for r in rows), key=lambda o: o.shop_id)
+        await sql.insert(
+            OrderLine,
+            [
+                {
+                    "order_id": order.id,
+                    "product_id": o.product_id,
+                    "variant_id": o.variant_id,
+                    "title": o.title,
+                    "sku": o.sku,
+                    "options": o.options,
+                    "image_url": o.image_url,
+                    "unit_price": o.price,
+                    "quantity": quantities[o.variant_id],
+                }
+                for order in orders
+                for o in by_shop[order.shop_id]
+            ],
+        )
+        await sql.insert(
+            OrderEvent,
+            [
+                {
+                    "order_id": o.id,
+                    "status": o.status,
+                    "actor_id": actor.id,
+                    "note": "",
+                    "at": now,
+                }
+                for o in orders
+            ],
         )
     return orders
 
@@ -298,14 +337,15 @@ async def checkout(
 
 async def pay(actor: User, order_id: int, *, idempotency_key: str | None = None) -> Order:
     """Pay an order from the wallet; the money waits in escrow."""
-    order = await _as_buyer(actor, order_id)
+    paid: list[Order] = []
 
     async def run() -> int:
-        await _move(
-            order,
+        order = await _move(
+            order_id,
             OrderStatus.PAID,
             allowed=[OrderStatus.AWAITING_PAYMENT],
-            actor_id=actor.id,
+            actor=actor,
+            party="buyer",
             paid_at=clock.now(),
         )
         try:
@@ -323,15 +363,17 @@ async def pay(actor: User, order_id: int, *, idempotency_key: str | None = None)
                     LedgerCode.INSUFFICIENT_FUNDS, "Your wallet balance is too low; top up first."
                 ) from None
             raise
+        paid.append(order)
         return order.id
 
-    await ledger.idempotent(actor.id, "pay", idempotency_key, {"order": order_id}, run)
-    return await _order(order_id)
+    await ledger.idempotent(
+        actor.id, "pay", idempotency_key, {"order": order_id}, run, result_id=order_id
+    )
+    return paid[0] if paid else await _order(order_id)
 
 
 async def ship_order(actor: User, order_id: int, *, carrier: str, tracking_number: str) -> Order:
     """The seller hands the parcel to a carrier; the auto-confirm clock starts."""
-    order = await _as_seller(actor, order_id)
     carrier, tracking_number = " ".join(carrier.split()), tracking_number.strip()
     if not carrier or len(carrier) > 40:
         raise DomainError(OrderCode.TRACKING_INVALID, "Name the carrier.", "carrier")
@@ -343,10 +385,11 @@ async def ship_order(actor: User, order_id: int, *, carrier: str, tracking_numbe
     days = runtime.get().settings.auto_confirm_days
     async with in_transaction():
         return await _move(
-            order,
+            order_id,
             OrderStatus.SHIPPED,
             allowed=[OrderStatus.PAID],
-            actor_id=actor.id,
+            actor=actor,
+            party="seller",
             note=f"{carrier} {tracking_number}",
             carrier=carrier,
             tracking_number=tracking_number,
@@ -360,15 +403,18 @@ async def confirm_receipt(
 ) -> Order:
     """The buyer confirms receipt (``actor`` None: the auto-confirm deadline passed); the
     seller is paid from escrow, minus the platform fee."""
-    order = await (_as_buyer(actor, order_id) if actor else _order(order_id))
+    order = await (_as("buyer", actor, order_id) if actor else _order(order_id))
+    settled: list[Order] = []
 
     async def run() -> int:
-        await _settle(
-            order,
-            0,
-            allowed=[OrderStatus.SHIPPED],
-            actor_id=actor.id if actor else None,
-            note="Receipt confirmed" if actor else "Confirmed automatically after the deadline",
+        settled.append(
+            await _settle(
+                order,
+                0,
+                allowed=[OrderStatus.SHIPPED],
+                actor=actor,
+                note="Receipt confirmed" if actor else "Confirmed automatically after the deadline",
+            )
         )
         return order.id
 
@@ -376,13 +422,15 @@ async def confirm_receipt(
         async with in_transaction():
             await run()
     else:
-        await ledger.idempotent(actor.id, "confirm", idempotency_key, {"order": order_id}, run)
-    return await _order(order_id)
+        await ledger.idempotent(
+            actor.id, "confirm", idempotency_key, {"order": order_id}, run, result_id=order_id
+        )
+    return settled[0] if settled else await _order(order_id)
 
 
 async def extend_confirmation(actor: User, order_id: int) -> Order:
     """The buyer pushes the auto-confirm deadline back, once."""
-    order = await _as_buyer(actor, order_id)
+    order = await _as("buyer", actor, order_id)
     if order.status != OrderStatus.SHIPPED or order.auto_confirm_at is None:
         raise DomainError(OrderCode.WRONG_STATE, "Only shipped orders can be extended.")
     new_deadline = order.auto_confirm_at + timedelta(
@@ -406,10 +454,10 @@ async def extend_confirmation(actor: User, order_id: int) -> Order:
 
 async def _lines_quantities(order_id: int) -> dict[int, int]:
     quantities: dict[int, int] = {}
-    for variant_id, quantity in await OrderLine.filter(order_id=order_id).values_list(
-        "variant_id", "quantity"
+    for row in await sql.fetch(
+        "SELECT variant_id, quantity FROM orders_line WHERE order_id = $1", order_id
     ):
-        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+        quantities[row["variant_id"]] = quantities.get(row["variant_id"], 0) + row["quantity"]
     return quantities
 
 
@@ -420,23 +468,23 @@ async def cancel_order(actor: User | None, order_id: int, *, reason: str = "") -
     if actor is not None and actor.id not in (order.buyer_id, order.seller_id):
         raise DomainError(OrderCode.ORDER_NOT_FOUND, "No such order.")
     note = reason.strip()[:500] or ("Not paid in time" if actor is None else "Cancelled")
+    held = _held(order)
     async with in_transaction():
-        was_paid = order.status == OrderStatus.PAID
-        await _move(
-            order,
+        cancelled = await _move(
+            order.id,
             OrderStatus.CANCELLED,
             allowed=[order.status]
             if order.status in (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
             else [],
-            actor_id=actor.id if actor else None,
+            actor=actor,
             note=note,
             closed_at=clock.now(),
+            refunded=order.refunded + held,
         )
-        if was_paid:
-            await _refund(order, _held(order))
-            await Order.filter(id=order.id).update(refunded=order.refunded)
-        await catalog.release_stock(await _lines_quantities(order.id))
-    return order
+        if held:
+            await _refund(order, held)
+        await stock.release_stock(await _lines_quantities(order.id))
+    return cancelled
 
 
 # --- refunds and disputes -------------------------------------------------------------
@@ -451,7 +499,7 @@ async def request_refund(
     idempotency_key: str | None = None,
 ) -> Order:
     """After shipping, the buyer asks for some or all of the money back."""
-    order = await _as_buyer(actor, order_id)
+    order = await _as("buyer", actor, order_id)
     reason = reason.strip()
     if not reason or len(reason) > 1000:
         raise DomainError(
@@ -466,10 +514,10 @@ async def request_refund(
                 "amount",
             )
         await _move(
-            order,
+            order.id,
             OrderStatus.REFUND_REQUESTED,
             allowed=[OrderStatus.SHIPPED],
-            actor_id=actor.id,
+            actor=actor,
             note=reason,
         )
         await RefundRequest.create(
@@ -504,7 +552,7 @@ async def respond_to_refund(
 ) -> Order:
     """The seller accepts a refund request (now, or once the goods are back) or refuses it,
     which opens a dispute for an admin."""
-    order = await _as_seller(actor, order_id)
+    order = await _as("seller", actor, order_id)
     note = note.strip()[:1000]
 
     async def run() -> int:
@@ -515,16 +563,16 @@ async def respond_to_refund(
                 order,
                 request.amount,
                 allowed=[OrderStatus.REFUND_REQUESTED],
-                actor_id=actor.id,
+                actor=actor,
                 note=note or "Refund accepted",
             )
             status = RefundStatus.ACCEPTED
         elif accept:
             await _move(
-                order,
+                order.id,
                 OrderStatus.RETURN_REQUESTED,
                 allowed=[OrderStatus.REFUND_REQUESTED],
-                actor_id=actor.id,
+                actor=actor,
                 note=note or "Refund accepted once the goods are returned",
             )
             status = RefundStatus.RETURN_REQUESTED
@@ -532,10 +580,10 @@ async def respond_to_refund(
             if not note:
                 raise DomainError(OrderCode.REASON_REQUIRED, "Say why you refuse.", "note")
             await _move(
-                order,
+                order.id,
                 OrderStatus.DISPUTED,
                 allowed=[OrderStatus.REFUND_REQUESTED],
-                actor_id=actor.id,
+                actor=actor,
                 note=note,
             )
             await Dispute.create(order_id=order.id, refund_request=request, opened_at=now)
@@ -552,7 +600,7 @@ async def respond_to_refund(
 
 async def ship_return(actor: User, order_id: int, *, carrier: str, tracking_number: str) -> Order:
     """The buyer sends the goods back and records the tracking number."""
-    order = await _as_buyer(actor, order_id)
+    order = await _as("buyer", actor, order_id)
     carrier, tracking_number = " ".join(carrier.split()), tracking_number.strip()
     if not carrier or not 4 <= len(tracking_number) <= 60:
         raise DomainError(
@@ -576,18 +624,18 @@ async def ship_return(actor: User, order_id: int, *, carrier: str, tracking_numb
 
 async def confirm_return(actor: User, order_id: int) -> Order:
     """The seller has the goods back: the accepted refund is paid."""
-    order = await _as_seller(actor, order_id)
+    order = await _as("seller", actor, order_id)
     async with in_transaction():
         request = await _open_request(order, RefundStatus.RETURN_REQUESTED)
-        await _settle(
+        settled = await _settle(
             order,
             request.amount,
             allowed=[OrderStatus.RETURN_REQUESTED],
-            actor_id=actor.id,
+            actor=actor,
             note="Goods returned; refund paid",
         )
         await RefundRequest.filter(id=request.id).update(status=RefundStatus.ACCEPTED)
-    return order
+    return settled
 
 
 async def decide_dispute(
@@ -625,7 +673,7 @@ async def decide_dispute(
             order,
             refund_amount,
             allowed=[OrderStatus.DISPUTED],
-            actor_id=actor.id,
+            actor=actor,
             note=note or "Dispute decided",
         )
         if violation_fee:

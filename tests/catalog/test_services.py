@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from community.accounts import services as accounts
 from community.accounts.models import Role
 from community.catalog import services as catalog
+from community.catalog import stock
 from community.catalog.models import (
     Category,
     Product,
@@ -369,9 +370,9 @@ async def three_variants(shop_owner):  # type: ignore[no-untyped-def]
 async def test_reserve_stock_takes_every_line(three_variants) -> None:  # type: ignore[no-untyped-def]
     ids = three_variants
     async with in_transaction():
-        await catalog.reserve_stock({ids["A"]: 2, ids["B"]: 1, ids["C"]: 3})
+        await stock.reserve_stock({ids["A"]: 2, ids["B"]: 1, ids["C"]: 3})
     assert await stocks("A", "B", "C") == [3, 0, 0]
-    await catalog.release_stock({ids["A"]: 2, ids["C"]: 1})
+    await stock.release_stock({ids["A"]: 2, ids["C"]: 1})
     assert await stocks("A", "B", "C") == [5, 0, 1]
 
 
@@ -382,7 +383,7 @@ async def test_reserve_stock_is_all_or_nothing(three_variants, short) -> None:  
     wanted[ids[short]] += 1
     with pytest.raises(DomainError) as caught:
         async with in_transaction():
-            await catalog.reserve_stock(wanted)
+            await stock.reserve_stock(wanted)
     assert caught.value.code == "OUT_OF_STOCK"
     assert await stocks("A", "B", "C") == [5, 1, 3]
 
@@ -400,6 +401,6 @@ async def test_reserve_stock_skips_inactive_variants(shop_owner, three_variants)
     )
     with pytest.raises(DomainError) as caught:
         async with in_transaction():
-            await catalog.reserve_stock({ids["A"]: 1, ids["B"]: 1})
+            await stock.reserve_stock({ids["A"]: 1, ids["B"]: 1})
     assert caught.value.code == "OUT_OF_STOCK"
     assert await stocks("A", "B") == [5, 1]

@@ -60,9 +60,9 @@ async def test_transfer_rejects_unbalanced_legs(legs) -> None:  # type: ignore[n
 
 async def test_a_balanced_transfer_posts_both_legs() -> None:
     await ledger.top_up(ALICE, amount=1_000)
-    record = await ledger.transfer(TransferKind.PAYMENT, [(W, ALICE, -400), (W, BOB, 400)])
-    assert record.amount == 400
-    postings = await Posting.filter(transfer_id=record.id).values_list("amount", flat=True)
+    transfer_id = await ledger.transfer(TransferKind.PAYMENT, [(W, ALICE, -400), (W, BOB, 400)])
+    assert (await Transfer.get(id=transfer_id)).amount == 400
+    postings = await Posting.filter(transfer_id=transfer_id).values_list("amount", flat=True)
     assert sorted(postings) == [-400, 400]
     assert (await wallet(ALICE), await wallet(BOB)) == (600, 400)
     await books_ok()
@@ -142,8 +142,7 @@ async def test_a_refused_operation_leaves_no_record_and_its_key_can_be_retried()
     async def short() -> int:
         nonlocal calls
         calls += 1
-        record = await ledger.transfer(TransferKind.PAYMENT, [(W, ALICE, -100), (W, BOB, 100)])
-        return record.id
+        return await ledger.transfer(TransferKind.PAYMENT, [(W, ALICE, -100), (W, BOB, 100)])
 
     params = {"order": 1}
     await refused(ledger.idempotent(ALICE, "pay", "k", params, short), "INSUFFICIENT_FUNDS")

@@ -19,7 +19,7 @@ from community.api.catalog.types import (
 )
 from community.api.money import Money, money
 from community.api.relay import Node
-from community.orders import policy
+from community.orders import policy, services
 from community.orders.models import Address as AddressModel
 from community.orders.models import CartItem as CartItemModel
 from community.orders.models import Dispute as DisputeModel
@@ -344,8 +344,8 @@ class Order(graphene.ObjectType):
         return money(order.refunded)
 
     @staticmethod
-    async def resolve_escrow(order: OrderModel, info: Any) -> Any:
-        return money(await info.context.loaders.escrow_by_order_id.load(order.id))
+    def resolve_escrow(order: OrderModel, info: Any) -> Any:
+        return money(services.held_in_escrow(order))
 
     @staticmethod
     def resolve_seller_proceeds(order: OrderModel, info: Any) -> Any:
