@@ -85,3 +85,4 @@ class Session(Model):
 
     class Meta:
         table = "accounts_session"
+        indexes = (("user_id",),)

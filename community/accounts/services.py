@@ -210,7 +210,7 @@ async def _session_with_user(token_hash: str) -> Session | None:
     if row is None:
         return None
     session = Session._init_from_db(**{c: row[f"s_{c}"] for c in _SESSION_COLUMNS})
-    session.user = User._init_from_db(**{k: v for k, v in row.items() if not k.startswith("s_")})
+    session.user = User._init_from_db(**{k: row[k] for k in row.keys() if not k.startswith("s_")})
     return session
 
 

@@ -73,7 +73,7 @@ class Product(Model):
 
     class Meta:
         table = "catalog_product"
-        indexes = (("status", "id"), ("shop_id", "status"))
+        indexes = (("status", "id"), ("shop_id", "status"), ("category_id", "status"))
 
 
 class Variant(Model):
@@ -91,3 +91,4 @@ class Variant(Model):
 
     class Meta:
         table = "catalog_variant"
+        indexes = (("product_id",),)

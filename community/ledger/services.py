@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tortoise.transactions import in_transaction
 
-from community.infra import clock, sql
+from community.infra import clock, db, sql
 from community.infra.errors import DomainError
 from community.ledger.errors import LedgerCode
 from community.ledger.models import (
@@ -64,20 +64,45 @@ def account_key(kind: AccountKind, owner_id: int | None = None) -> str:
 Leg = tuple[AccountKind, int | None, int]  # (kind, owner id, signed amount)
 
 
+_UPSERT = (
+    'INSERT INTO ledger_account ("key", kind, owner_id, balance, allow_negative) VALUES {values} '
+    'ON CONFLICT ("key") DO UPDATE SET balance = ledger_account.balance + excluded.balance '
+    "WHERE ledger_account.allow_negative OR ledger_account.balance + excluded.balance >= 0 "
+    'RETURNING id, "key", balance, allow_negative'
+)
+
+
+def _legs(accounts: int, first: int) -> str:
+    return ", ".join(
+        "(" + ", ".join(f"${first + n * 5 + c}" for c in range(5)) + ")" for n in range(accounts)
+    )
+
+
 @lru_cache(maxsize=16)
 def _post_sql(accounts: int) -> str:
     """Every leg in one statement: an account is created by its first posting, and a debit
     only happens when the balance covers it (the WHERE of the upsert); a refused leg returns
     no row."""
-    values = ", ".join(
-        "(" + ", ".join(f"${n * 5 + c}" for c in range(1, 6)) + ")" for n in range(accounts)
-    )
+    return _UPSERT.format(values=_legs(accounts, 1))
+
+
+@lru_cache(maxsize=16)
+def _transfer_sql(accounts: int) -> str:
+    """PostgreSQL: the whole transfer in one statement. The legs are posted as in
+    :func:`_post_sql`; the transfer row and its postings are written only when every leg
+    went through (the caller's transaction rolls the legs back otherwise)."""
+    amounts = ", ".join(f"(${6 + n * 5}, ${9 + n * 5})" for n in range(accounts))
     return (
-        'INSERT INTO ledger_account ("key", kind, owner_id, balance, allow_negative) '
-        f"VALUES {values} "
-        'ON CONFLICT ("key") DO UPDATE SET balance = ledger_account.balance + excluded.balance '
-        "WHERE ledger_account.allow_negative OR ledger_account.balance + excluded.balance >= 0 "
-        'RETURNING id, "key", balance, allow_negative'
+        f"WITH legs AS ({_UPSERT.format(values=_legs(accounts, 6))}), "
+        "t AS (INSERT INTO ledger_transfer (kind, amount, order_id, memo, created_at) "
+        "SELECT CAST($1 AS VARCHAR), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "
+        "CAST($4 AS VARCHAR), CAST($5 AS TIMESTAMPTZ) FROM legs "
+        f"HAVING count(*) = {accounts} AND bool_and(balance >= 0 OR allow_negative) "
+        "RETURNING id), "
+        "p AS (INSERT INTO ledger_posting (transfer_id, account_id, amount) "
+        f'SELECT t.id, legs.id, m.amount FROM t, legs JOIN (VALUES {amounts}) AS m("key", amount) '
+        'ON m."key" = legs."key") '
+        "SELECT legs.*, (SELECT id FROM t) AS transfer_id FROM legs"
     )
 
 
@@ -86,10 +111,10 @@ async def transfer(
 ) -> int:
     """Post one balanced transfer inside the caller's transaction; returns its id.
 
-    Three statements whatever the number of legs: the balances (conditional debits and
-    credits in one upsert), the transfer row and its postings. Raises INSUFFICIENT_FUNDS,
-    and the caller's transaction must roll back, when a debit would take an account that
-    may not go negative below zero."""
+    Three statements whatever the number of legs (one on PostgreSQL): the balances
+    (conditional debits and credits in one upsert), the transfer row and its postings.
+    Raises INSUFFICIENT_FUNDS, and the caller's transaction must roll back, when a debit
+    would take an account that may not go negative below zero."""
     moves: dict[str, tuple[AccountKind, int | None, int]] = {}
     for kind_, owner, amount in legs:
         k = account_key(kind_, owner)
@@ -102,34 +127,31 @@ async def transfer(
     for k in keys:
         kind_, owner, amount = moves[k]
         args += [k, kind_.value, owner, amount, kind_ in _MAY_GO_NEGATIVE]
-    rows = {r["key"]: r for r in await sql.fetch(_post_sql(len(keys)), *args)}
+    now = clock.now()
+    total = sum(moves[k][2] for k in keys if moves[k][2] > 0)
+    postgres = db.is_postgres()
+    if postgres:
+        head = [kind.value, total, order_id, memo[:200], now]
+        rows = {r["key"]: r for r in await sql.fetch(_transfer_sql(len(keys)), *head, *args)}
+    else:
+        rows = {r["key"]: r for r in await sql.fetch(_post_sql(len(keys)), *args)}
     # A missing row is a refused debit; a negative one is a debit that created the account.
     if len(rows) != len(keys) or any(
         r["balance"] < 0 and not r["allow_negative"] for r in rows.values()
     ):
         raise DomainError(LedgerCode.INSUFFICIENT_FUNDS, "Not enough money in the account.")
-    (created,) = await sql.insert(
-        Transfer,
-        [
-            {
-                "kind": kind,
-                "amount": sum(moves[k][2] for k in keys if moves[k][2] > 0),
-                "order_id": order_id,
-                "memo": memo[:200],
-                "created_at": clock.now(),
-            }
-        ],
-        returning="id",
-    )
-    transfer_id = int(created["id"])
+    if postgres:
+        return int(next(iter(rows.values()))["transfer_id"])
+    record = {"kind": kind, "amount": total, "order_id": order_id, "memo": memo[:200]}
+    (created,) = await sql.insert(Transfer, [{**record, "created_at": now}], returning="id")
     await sql.insert(
         Posting,
         [
-            {"transfer_id": transfer_id, "account_id": rows[k]["id"], "amount": moves[k][2]}
+            {"transfer_id": created["id"], "account_id": rows[k]["id"], "amount": moves[k][2]}
             for k in keys
         ],
     )
-    return transfer_id
+    return int(created["id"])
 
 
 async def balance(kind: AccountKind, owner_id: int | None = None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 __all__ = [
@@ -108,7 +109,12 @@ class Order(Model):
 
     class Meta:
         table = "orders_order"
-        indexes = (("status", "pay_by"), ("status", "auto_confirm_at"))
+        # The deadline sweeps read only orders still waiting: partial indexes stay small and
+        # cost nothing to the updates that move an order past them.
+        indexes = (
+            PartialIndex(fields=["pay_by"], condition={"status": "AWAITING_PAYMENT"}),
+            PartialIndex(fields=["auto_confirm_at"], condition={"status": "SHIPPED"}),
+        )
 
 
 class OrderLine(Model):
@@ -128,6 +134,7 @@ class OrderLine(Model):
 
     class Meta:
         table = "orders_line"
+        indexes = (("order_id",),)
 
 
 class OrderEvent(Model):
@@ -144,6 +151,7 @@ class OrderEvent(Model):
 
     class Meta:
         table = "orders_event"
+        indexes = (("order_id",),)
 
 
 class OrderMessage(Model):
@@ -160,6 +168,7 @@ class OrderMessage(Model):
 
     class Meta:
         table = "orders_message"
+        indexes = (("order_id",),)
 
 
 class RefundRequest(Model):
@@ -176,6 +185,7 @@ class RefundRequest(Model):
 
     class Meta:
         table = "orders_refund_request"
+        indexes = (("order_id",),)
 
 
 class Dispute(Model):
@@ -196,3 +206,4 @@ class Dispute(Model):
 
     class Meta:
         table = "orders_dispute"
+        indexes = (("order_id",),)

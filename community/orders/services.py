@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.catalog import stock
-from community.infra import clock, runtime, sql
+from community.infra import clock, db, runtime, sql
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.ledger.errors import LedgerCode
@@ -66,6 +66,7 @@ MAX_MESSAGE = 2000
 
 Party = Literal["buyer", "seller"]
 _FIELDS = Order._meta.fields_map
+_OPTIONS = OrderLine._meta.fields_map["options"]
 
 
 async def _move(
@@ -94,11 +95,20 @@ async def _move(
     if party is not None:
         args.append(actor.id if actor else None)
         where.append(f"{party}_id = ${len(args)}")
-    row = await sql.fetchrow(
-        f"UPDATE orders_order SET {', '.join(sets)} WHERE id = $2 AND {' AND '.join(where)} "
-        "RETURNING *",
-        *args,
-    )
+    update = f"UPDATE orders_order SET {', '.join(sets)} WHERE id = $2 AND {' AND '.join(where)}"
+    event = [actor.id if actor else None, note, clock.now()]
+    postgres = db.is_postgres()
+    if postgres:
+        # One round trip on PostgreSQL: the event is written by the same statement.
+        n = len(args)
+        update = (
+            f"WITH moved AS ({update} RETURNING *), logged AS (INSERT INTO orders_event "
+            f"(order_id, status, actor_id, note, at) SELECT id, status, CAST(${n + 1} AS BIGINT), "
+            f"CAST(${n + 2} AS TEXT), CAST(${n + 3} AS TIMESTAMPTZ) FROM moved) SELECT * FROM moved"
+        )
+        row = await sql.fetchrow(update, *args, *event)
+    else:
+        row = await sql.fetchrow(f"{update} RETURNING *", *args)
     if row is None:
         order = await _order(order_id)
         if party is not None:
@@ -106,18 +116,19 @@ async def _move(
         raise DomainError(
             OrderCode.WRONG_STATE, f"This order is {order.status.replace('_', ' ').lower()}."
         )
-    await sql.insert(
-        OrderEvent,
-        [
-            {
-                "order_id": order_id,
-                "status": to,
-                "actor_id": actor.id if actor else None,
-                "note": note,
-                "at": clock.now(),
-            }
-        ],
-    )
+    if not postgres:
+        await sql.insert(
+            OrderEvent,
+            [
+                {
+                    "order_id": order_id,
+                    "status": to,
+                    "actor_id": event[0],
+                    "note": note,
+                    "at": event[2],
+                }
+            ],
+        )
     return sql.to_model(Order, row)  # type: ignore[no-any-return]
 
 
@@ -224,8 +235,9 @@ async def place_order(
 ) -> list[Order]:
     """Buy ``items`` now: one order per shop, stock reserved, prices frozen into the lines.
 
-    Two reads (the address, every offer) and, in one transaction, four writes whatever the
-    number of lines and shops: the stock, the orders, their lines, their first events."""
+    One transaction whatever the number of lines and shops: two reads (the address, every
+    offer), the stock in one conditional UPDATE, then the orders, their lines and their
+    first events (one statement on PostgreSQL, three on SQLite)."""
     if coupon_code:
         raise DomainError(OrderCode.COUPON_INVALID, "That coupon is not valid.", "couponCode")
     if not items:
@@ -238,76 +250,97 @@ async def place_order(
             raise DomainError(
                 OrderCode.QUANTITY_INVALID, f"Quantities are 1–{cart.MAX_QUANTITY}.", "items"
             )
-    snapshot = await cart.shipping_snapshot(actor, address_id)
-    offers = await stock.offers(quantities)
-    if len(offers) != len(quantities):
-        raise DomainError(OrderCode.PRODUCT_UNAVAILABLE, "An item is no longer for sale.", "items")
-    if any(o.owner_id == actor.id for o in offers.values()):
-        raise DomainError(OrderCode.OWN_PRODUCT, "You can't buy from your own shop.", "items")
+    async with in_transaction():
+        snapshot = await cart.shipping_snapshot(actor, address_id)
+        offers = await stock.offers(quantities)
+        if len(offers) != len(quantities):
+            raise DomainError(
+                OrderCode.PRODUCT_UNAVAILABLE, "An item is no longer for sale.", "items"
+            )
+        if any(o.owner_id == actor.id for o in offers.values()):
+            raise DomainError(OrderCode.OWN_PRODUCT, "You can't buy from your own shop.", "items")
+        await stock.reserve_stock(quantities)
+        return await _write_orders(actor, offers, quantities, snapshot)
+
+
+async def _write_orders(
+    actor: User, offers: dict[int, stock.Offer], quantities: dict[int, int], snapshot: object
+) -> list[Order]:
+    """The orders (one per shop), their lines and their first events."""
     by_shop: dict[int, list[stock.Offer]] = {}
     for offer in offers.values():
         by_shop.setdefault(offer.shop_id, []).append(offer)
-
     now = clock.now()
     pay_by = now + timedelta(minutes=runtime.get().settings.payment_timeout_minutes)
-    shops = sorted(by_shop)
-    async with in_transaction():
-        await stock.reserve_stock(quantities)
-        rows = await sql.insert(
-            Order,
-            [
-                {
-                    "buyer_id": actor.id,
-                    "shop_id": shop_id,
-                    "seller_id": by_shop[shop_id][0].owner_id,
-                    "status": OrderStatus.AWAITING_PAYMENT,
-                    "subtotal": (
-                        subtotal := sum(
-                            o.price * quantities[o.variant_id] for o in by_shop[shop_id]
-                        )
-                    ),
-                    "total": subtotal,
-                    "shipping_address": snapshot,
-                    "pay_by": pay_by,
-                    "created_at": now,
-                }
-                for shop_id in shops
-            ],
-            returning="*",
+    orders = [
+        {
+            "buyer_id": actor.id,
+            "shop_id": shop_id,
+            "seller_id": shop_offers[0].owner_id,
+            "status": OrderStatus.AWAITING_PAYMENT,
+            "subtotal": (subtotal := sum(o.price * quantities[o.variant_id] for o in shop_offers)),
+            "total": subtotal,
+            "shipping_address": snapshot,
+            "pay_by": pay_by,
+            "created_at": now,
+        }
+        for shop_id, shop_offers in sorted(by_shop.items())
+    ]
+    lines = [
+        {
+            "product_id": o.product_id,
+            "variant_id": o.variant_id,
+            "title": o.title,
+            "sku": o.sku,
+            "options": o.options,
+            "image_url": o.image_url,
+            "unit_price": o.price,
+            "quantity": quantities[o.variant_id],
+        }
+        for o in offers.values()
+    ]
+    if db.is_postgres():
+        statement, args = sql.insert_sql(Order, orders, returning="*")
+        columns = {name: [line[name] for line in lines] for name in lines[0]}
+        columns["options"] = [_OPTIONS.to_db_value(v, OrderLine) for v in columns["options"]]
+        shops = [o.shop_id for o in offers.values()]
+        n = len(args)
+        rows = await sql.fetch(
+            f"WITH o AS ({statement}), "
+            "l AS (INSERT INTO orders_line (order_id, product_id, variant_id, title, sku, "
+            "options, image_url, unit_price, quantity) SELECT o.id, x.product_id, x.variant_id, "
+            "x.title, x.sku, x.options, x.image_url, x.unit_price, x.quantity FROM o JOIN unnest("
+            f"CAST(${n + 1} AS BIGINT[]), CAST(${n + 2} AS BIGINT[]), CAST(${n + 3} AS BIGINT[]), "
+            f"CAST(${n + 4} AS VARCHAR[]), CAST(${n + 5} AS VARCHAR[]), CAST(${n + 6} AS JSONB[]), "
+            f"CAST(${n + 7} AS VARCHAR[]), CAST(${n + 8} AS BIGINT[]), CAST(${n + 9} AS INT[])) "
+            "AS x(shop_id, product_id, variant_id, title, sku, options, image_url, unit_price, "
+            "quantity) ON x.shop_id = o.shop_id), "
+            "e AS (INSERT INTO orders_event (order_id, status, actor_id, note, at) "
+            "SELECT id, status, buyer_id, '', created_at FROM o) "
+            "SELECT * FROM o ORDER BY shop_id",
+            *args,
+            shops,
+            *columns.values(),
         )
-        orders = sorted((sql.to_model(Order, r) for r in rows), key=lambda o: o.shop_id)
-        await sql.insert(
-            OrderLine,
-            [
-                {
-                    "order_id": order.id,
-                    "product_id": o.product_id,
-                    "variant_id": o.variant_id,
-                    "title": o.title,
-                    "sku": o.sku,
-                    "options": o.options,
-                    "image_url": o.image_url,
-                    "unit_price": o.price,
-                    "quantity": quantities[o.variant_id],
-                }
-                for order in orders
-                for o in by_shop[order.shop_id]
-            ],
-        )
-        await sql.insert(
-            OrderEvent,
-            [
-                {
-                    "order_id": o.id,
-                    "status": o.status,
-                    "actor_id": actor.id,
-                    "note": "",
-                    "at": now,
-                }
-                for o in orders
-            ],
-        )
-    return orders
+        return [sql.to_model(Order, r) for r in rows]
+    rows = await sql.insert(Order, orders, returning="*")
+    placed = sorted((sql.to_model(Order, r) for r in rows), key=lambda o: o.shop_id)
+    order_of = {o.shop_id: o.id for o in placed}
+    await sql.insert(
+        OrderLine,
+        [
+            {"order_id": order_of[o.shop_id], **line}
+            for o, line in zip(offers.values(), lines, strict=True)
+        ],
+    )
+    await sql.insert(
+        OrderEvent,
+        [
+            {"order_id": o.id, "status": o.status, "actor_id": actor.id, "note": "", "at": now}
+            for o in placed
+        ],
+    )
+    return placed
 
 
 async def checkout(
@@ -403,10 +436,10 @@ async def confirm_receipt(
 ) -> Order:
     """The buyer confirms receipt (``actor`` None: the auto-confirm deadline passed); the
     seller is paid from escrow, minus the platform fee."""
-    order = await (_as("buyer", actor, order_id) if actor else _order(order_id))
     settled: list[Order] = []
 
     async def run() -> int:
+        order = await (_as("buyer", actor, order_id) if actor else _order(order_id))
         settled.append(
             await _settle(
                 order,
