@@ -15,6 +15,7 @@ from tortoise.models import Model
 from community.accounts import services as accounts
 from community.accounts.models import Role, User
 from community.catalog.models import Category, Product, Shop, Variant
+from community.infra import sql
 from community.ledger import services as ledger
 from community.ledger.models import AccountKind
 from community.orders.models import (
@@ -31,6 +32,15 @@ from community.social.models import Comment, Like, Post
 __all__ = ["Loaders", "ManyByKeyLoader", "ModelByKeyLoader", "RolesByUserIdLoader"]
 
 
+def _select(model: type[Model], key: str, keys: list[Any], order: str = "") -> str:
+    meta = model._meta
+    column = meta.fields_db_projection[key]
+    tail = f' ORDER BY "{meta.fields_db_projection[order]}"' if order else ""
+    return (
+        f'SELECT * FROM "{meta.db_table}" WHERE "{column}" IN ({sql.placeholders(keys)}){tail}'
+    )
+
+
 class ModelByKeyLoader(DataLoader[Any, Any]):
     """One row per key (``None`` when missing): e.g. products by id, shops by owner id."""
 
@@ -39,8 +49,8 @@ class ModelByKeyLoader(DataLoader[Any, Any]):
         self.model, self.key = model, key
 
     async def batch_load_fn(self, keys: list[Any]) -> list[Any]:
-        rows = await self.model.filter(**{f"{self.key}__in": keys})
-        found = {getattr(row, self.key): row for row in rows}
+        rows = await sql.fetch(_select(self.model, self.key, keys), *keys)
+        found = {getattr(m, self.key): m for m in (sql.to_model(self.model, r) for r in rows)}
         return [found.get(key) for key in keys]
 
 
@@ -53,8 +63,9 @@ class ManyByKeyLoader(DataLoader[Any, list[Any]]):
 
     async def batch_load_fn(self, keys: list[Any]) -> list[list[Any]]:
         found: dict[Any, list[Any]] = {key: [] for key in keys}
-        for row in await self.model.filter(**{f"{self.key}__in": keys}).order_by(self.order):
-            found[getattr(row, self.key)].append(row)
+        for row in await sql.fetch(_select(self.model, self.key, keys, self.order), *keys):
+            model = sql.to_model(self.model, row)
+            found[getattr(model, self.key)].append(model)
         return [found[key] for key in keys]
 
 

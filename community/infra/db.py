@@ -58,6 +58,7 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     connection = expand_db_url(settings.db_url)
     credentials = connection["credentials"]
     if connection["engine"] == "tortoise.backends.sqlite":
+        connection["engine"] = "community.infra.sqlite"
         credentials.update(synchronous="FULL", busy_timeout=10_000)
     else:
         credentials.setdefault("minsize", 1)

@@ -26,6 +26,8 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from community.infra.sqlite import is_read
+
 __all__ = ["execute", "fetch", "fetchrow", "insert", "insert_sql", "placeholders", "to_model"]
 
 Row = Mapping[str, Any]
@@ -44,9 +46,12 @@ async def fetch(statement: str, *args: Any) -> list[Row]:
     conn = connections.get("default")
     postgres = conn.capabilities.dialect == "postgres"
     text = statement if postgres else _for_sqlite(statement)
-    # The driver's own connection (the transaction's, or one from the pool): Tortoise's
-    # execute_query_dict costs a third more CPU per statement, mostly copying rows to dicts.
-    async with conn.acquire_connection() as raw:
+    # The driver's own connection (the transaction's, one from the pool, or the embedded
+    # database's read connection): Tortoise's execute_query_dict costs a third more CPU per
+    # statement, mostly copying rows to dicts.
+    reader = getattr(conn, "acquire_reader", None)
+    source = reader() if reader is not None and is_read(text) else conn.acquire_connection()
+    async with source as raw:
         _log.debug("%s: %s", text, args)
         try:
             if postgres:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
 
@@ -39,10 +40,21 @@ __all__ = [
 
 # Accounts standing for money outside the platform; all others stay >= 0.
 _MAY_GO_NEGATIVE = {AccountKind.FUNDING_SOURCE, AccountKind.PLATFORM_EXPENSES}
+# The platform's own accounts take a leg of very many transfers (every completed order pays a
+# fee, every top-up draws on the funding source). Each is split into SHARDS rows and a
+# transfer posts to one at random, so concurrent transfers don't queue on one row lock; the
+# account's balance is the sum of its shards.
+SHARDS = 16
+_SHARDED = {
+    AccountKind.PLATFORM_FEES,
+    AccountKind.PLATFORM_EXPENSES,
+    AccountKind.COUPON_FUNDING,
+    AccountKind.FUNDING_SOURCE,
+}
 
 
-def account_key(kind: AccountKind, owner_id: int | None = None) -> str:
-    """The one place account keys are built."""
+def account_key(kind: AccountKind, owner_id: int | None = None, shard: int = 0) -> str:
+    """The one place account keys are built (``shard``: which row of a platform account)."""
     match kind:
         case AccountKind.WALLET:
             return f"wallet:{owner_id}"
@@ -51,14 +63,22 @@ def account_key(kind: AccountKind, owner_id: int | None = None) -> str:
         case AccountKind.DEPOSIT:
             return f"deposit:{owner_id}"
         case AccountKind.PLATFORM_FEES:
-            return "platform:fees"
+            base = "platform:fees"
         case AccountKind.PLATFORM_EXPENSES:
-            return "platform:expenses"
+            base = "platform:expenses"
         case AccountKind.COUPON_FUNDING:
-            return "platform:coupons"
+            base = "platform:coupons"
         case AccountKind.FUNDING_SOURCE:
-            return f"funding:{owner_id or 'sandbox'}"
-    raise ValueError(kind)
+            base = "funding:sandbox"
+        case _:
+            raise ValueError(kind)
+    return f"{base}:{shard}" if shard else base
+
+
+def _keys(kind: AccountKind, owner_id: int | None) -> list[str]:
+    """Every row of an account: its shards for a platform account, else the one."""
+    shards = range(SHARDS) if kind in _SHARDED else range(1)
+    return [account_key(kind, owner_id, s) for s in shards]
 
 
 Leg = tuple[AccountKind, int | None, int]  # (kind, owner id, signed amount)
@@ -116,8 +136,9 @@ async def transfer(
     Raises INSUFFICIENT_FUNDS, and the caller's transaction must roll back, when a debit
     would take an account that may not go negative below zero."""
     moves: dict[str, tuple[AccountKind, int | None, int]] = {}
+    shard = random.randrange(SHARDS)
     for kind_, owner, amount in legs:
-        k = account_key(kind_, owner)
+        k = account_key(kind_, owner, shard if kind_ in _SHARDED else 0)
         moves[k] = (kind_, owner, amount + (moves[k][2] if k in moves else 0))
     # Sorted by key, so concurrent transfers lock their accounts in one order.
     keys = sorted(k for k, m in moves.items() if m[2])
@@ -155,17 +176,17 @@ async def transfer(
 
 
 async def balance(kind: AccountKind, owner_id: int | None = None) -> int:
-    value = await Account.filter(key=account_key(kind, owner_id)).values_list("balance", flat=True)
-    return int(value[0]) if value else 0
+    rows = await Account.filter(key__in=_keys(kind, owner_id)).values_list("balance", flat=True)
+    return int(sum(rows))
 
 
 async def balances(kind: AccountKind, owner_ids: Sequence[int]) -> dict[int, int]:
     """Balances of many owners' accounts of one kind, in one query (0 when none yet)."""
-    rows = await Account.filter(key__in=[account_key(kind, o) for o in owner_ids]).values_list(
-        "owner_id", "balance"
-    )
-    found = {int(o): int(b) for o, b in rows}
-    return {o: found.get(o, 0) for o in owner_ids}
+    keys = {k: o for o in owner_ids for k in _keys(kind, o)}
+    found = {o: 0 for o in owner_ids}
+    for key, value in await Account.filter(key__in=list(keys)).values_list("key", "balance"):
+        found[keys[key]] += int(value)
+    return found
 
 
 def _fingerprint(params: dict[str, object]) -> str:

@@ -11,6 +11,7 @@ transaction as the transition.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
@@ -69,33 +70,51 @@ _FIELDS = Order._meta.fields_map
 _OPTIONS = OrderLine._meta.fields_map["options"]
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """SQL the transition's UPDATE evaluates on the row itself: each ``{}`` in ``text`` is
+    bound to the next of ``args``."""
+
+    text: str
+    args: tuple[object, ...] = ()
+
+
 async def _move(
     order_id: int,
-    to: OrderStatus,
+    to: OrderStatus | _Computed,
     *,
     allowed: Iterable[OrderStatus],
     actor: User | None,
     party: Party | None = None,
     note: str = "",
+    guard: _Computed | None = None,
     **changes: object,
 ) -> Order:
     """Move an order to ``to`` if it is still in an allowed status (and ``actor`` is its
-    ``party``), record the event, and return the order as it is now.
+    ``party``, and ``guard`` holds), record the event, and return the order as it is now.
 
     One conditional ``UPDATE … RETURNING`` decides, so of two racing actions exactly one
     wins; the loser gets WRONG_STATE (or NOT_BUYER, NOT_SELLER, ORDER_NOT_FOUND)."""
+    args: list[object] = [order_id]
+
+    def bind(value: object) -> str:
+        if isinstance(value, _Computed):
+            return value.text.format(*(bind(a) for a in value.args))
+        args.append(value)
+        return f"${len(args)}"
+
+    sets = [f"status = {bind(to if isinstance(to, _Computed) else to.value)}"]
+    sets += [
+        f"{name} = {bind(v if isinstance(v, _Computed) else _FIELDS[name].to_db_value(v, Order))}"
+        for name, v in changes.items()
+    ]
     allowed = tuple(allowed)
-    args: list[object] = [to.value, order_id]
-    sets = ["status = $1"]
-    for name, value in changes.items():
-        args.append(_FIELDS[name].to_db_value(value, Order))
-        sets.append(f"{name} = ${len(args)}")
-    where = [f"status IN ({sql.placeholders(allowed, len(args) + 1)})"] if allowed else ["1 = 0"]
-    args += [s.value for s in allowed]
+    where = [f"status IN ({', '.join(bind(s.value) for s in allowed)})" if allowed else "1 = 0"]
     if party is not None:
-        args.append(actor.id if actor else None)
-        where.append(f"{party}_id = ${len(args)}")
-    update = f"UPDATE orders_order SET {', '.join(sets)} WHERE id = $2 AND {' AND '.join(where)}"
+        where.append(f"{party}_id = {bind(actor.id if actor else None)}")
+    if guard is not None:
+        where.append(bind(guard))
+    update = f"UPDATE orders_order SET {', '.join(sets)} WHERE id = $1 AND {' AND '.join(where)}"
     event = [actor.id if actor else None, note, clock.now()]
     postgres = db.is_postgres()
     if postgres:
@@ -116,20 +135,21 @@ async def _move(
         raise DomainError(
             OrderCode.WRONG_STATE, f"This order is {order.status.replace('_', ' ').lower()}."
         )
+    moved: Order = sql.to_model(Order, row)
     if not postgres:
         await sql.insert(
             OrderEvent,
             [
                 {
                     "order_id": order_id,
-                    "status": to,
+                    "status": moved.status,
                     "actor_id": event[0],
                     "note": note,
                     "at": event[2],
                 }
             ],
         )
-    return sql.to_model(Order, row)  # type: ignore[no-any-return]
+    return moved
 
 
 def _held(order: Order) -> int:
@@ -143,40 +163,46 @@ def held_in_escrow(order: Order) -> int:
 
 
 async def _settle(
-    order: Order,
+    order_id: int,
     refund: int,
     *,
     allowed: Iterable[OrderStatus],
     actor: User | None,
+    party: Party | None = None,
     note: str,
 ) -> Order:
     """Close a paid order: refund ``refund`` to the buyer and release the rest to the seller,
-    minus the platform fee, in the transition's transaction."""
-    release = _held(order) - refund
-    fee = release * runtime.get().settings.platform_fee_bps // 10_000
+    minus the platform fee, in the transition's transaction.
+
+    Escrow holds an order's whole total until it is settled (nothing is refunded or
+    released before; the UPDATE checks it), so the amounts are computed by the UPDATE that
+    closes the order, from the row itself: no read first."""
+    bps = runtime.get().settings.platform_fee_bps
     settled = await _move(
-        order.id,
-        OrderStatus.COMPLETED if release else OrderStatus.REFUNDED,
+        order_id,
+        _Computed("CASE WHEN total = {} THEN {} ELSE {} END", (refund, "REFUNDED", "COMPLETED")),
         allowed=allowed,
         actor=actor,
+        party=party,
         note=note,
+        guard=_Computed("refunded = 0 AND released = 0 AND total >= {}", (refund,)),
         closed_at=clock.now(),
         auto_confirm_at=None,
-        refunded=order.refunded + refund,
-        released=order.released + release,
-        fee=order.fee + fee,
+        refunded=refund,
+        released=_Computed("total - {}", (refund,)),
+        fee=_Computed("(total - {}) * {} / 10000", (refund, bps)),
     )
     if refund:
-        await _refund(order, refund)
-    if release:
+        await _refund(settled, refund)
+    if settled.released:
         await ledger.transfer(
             TransferKind.RELEASE,
             [
-                (AccountKind.ESCROW, order.id, -release),
-                (AccountKind.WALLET, order.seller_id, release - fee),
-                (AccountKind.PLATFORM_FEES, None, fee),
+                (AccountKind.ESCROW, settled.id, -settled.released),
+                (AccountKind.WALLET, settled.seller_id, settled.released - settled.fee),
+                (AccountKind.PLATFORM_FEES, None, settled.fee),
             ],
-            order_id=order.id,
+            order_id=settled.id,
         )
     return settled
 
@@ -439,17 +465,17 @@ async def confirm_receipt(
     settled: list[Order] = []
 
     async def run() -> int:
-        order = await (_as("buyer", actor, order_id) if actor else _order(order_id))
         settled.append(
             await _settle(
-                order,
+                order_id,
                 0,
                 allowed=[OrderStatus.SHIPPED],
                 actor=actor,
+                party="buyer" if actor else None,
                 note="Receipt confirmed" if actor else "Confirmed automatically after the deadline",
             )
         )
-        return order.id
+        return order_id
 
     if actor is None:
         async with in_transaction():
@@ -593,7 +619,7 @@ async def respond_to_refund(
         now = clock.now()
         if accept and not require_return:
             await _settle(
-                order,
+                order.id,
                 request.amount,
                 allowed=[OrderStatus.REFUND_REQUESTED],
                 actor=actor,
@@ -661,7 +687,7 @@ async def confirm_return(actor: User, order_id: int) -> Order:
     async with in_transaction():
         request = await _open_request(order, RefundStatus.RETURN_REQUESTED)
         settled = await _settle(
-            order,
+            order.id,
             request.amount,
             allowed=[OrderStatus.RETURN_REQUESTED],
             actor=actor,
@@ -703,7 +729,7 @@ async def decide_dispute(
                 "refundAmount",
             )
         await _settle(
-            order,
+            order.id,
             refund_amount,
             allowed=[OrderStatus.DISPUTED],
             actor=actor,
