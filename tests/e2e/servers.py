@@ -66,7 +66,9 @@ def live_server(
     data_dir.mkdir(parents=True, exist_ok=True)
     env = _env(data_dir, extra_env or {})
     if migrate:
-        subprocess.run(_haowu("migrate"), env=env, cwd=ROOT, check=True, capture_output=True)
+        done = subprocess.run(_haowu("migrate"), env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"haowu migrate failed:\n{done.stdout}\n{done.stderr}")
     port = free_port()
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
