@@ -85,7 +85,9 @@ async def execute(statement: str, *args: Any) -> int:
 
 
 @lru_cache(maxsize=1024)
-def _insert_text(table: str, columns: tuple[str, ...], rows: int, first: int, returning: str) -> str:
+def _insert_text(
+    table: str, columns: tuple[str, ...], rows: int, first: int, returning: str
+) -> str:
     width = len(columns)
     values = ", ".join(
         "(" + ", ".join(f"${first + r * width + c}" for c in range(width)) + ")"
@@ -96,14 +98,22 @@ def _insert_text(table: str, columns: tuple[str, ...], rows: int, first: int, re
     return f'INSERT INTO "{table}" ({names}) VALUES {values}{tail}'
 
 
-def _defaults(model: type[Model]) -> dict[str, Any]:
-    """The model's field defaults (the ORM fills them in Python, not the database)."""
+@lru_cache(maxsize=1024)
+def _layout(
+    model: type[Model], given: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[Any], tuple[str, ...], dict[str, Any]]:
+    """For rows with the fields ``given``: every field written (the given ones, then those
+    with a default, which the ORM fills in Python, not the database), their field objects,
+    their columns, and the defaults."""
     meta = model._meta
-    return {
+    defaults = {
         name: meta.fields_map[name].default
         for name in meta.fields_db_projection
-        if name != meta.pk_attr and meta.fields_map[name].default is not None
+        if name != meta.pk_attr and name not in given and meta.fields_map[name].default is not None
     }
+    names = (*given, *defaults)
+    fields = [meta.fields_map[n] for n in names]
+    return names, fields, tuple(meta.fields_db_projection[n] for n in names), defaults
 
 
 def insert_sql(
@@ -112,11 +122,7 @@ def insert_sql(
     """One ``INSERT`` of ``rows`` (field name → value, every row with the same fields), with
     the model's defaults filled in and each value converted as its field would; placeholders
     start at ``$first``. Returns the statement and its arguments."""
-    meta = model._meta
-    defaults = {k: v for k, v in _defaults(model).items() if k not in rows[0]}
-    names = (*rows[0], *defaults)
-    fields = [meta.fields_map[n] for n in names]
-    columns = tuple(meta.fields_db_projection[n] for n in names)
+    names, fields, columns, defaults = _layout(model, tuple(rows[0]))
     args = [
         field.to_db_value(
             row[name] if name in row else (d() if callable(d := defaults[name]) else d), model
@@ -124,7 +130,7 @@ def insert_sql(
         for row in rows
         for name, field in zip(names, fields, strict=True)
     ]
-    return _insert_text(meta.db_table, columns, len(rows), first, returning), args
+    return _insert_text(model._meta.db_table, columns, len(rows), first, returning), args
 
 
 async def insert(
