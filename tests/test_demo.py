@@ -46,7 +46,7 @@ async def test_seed_demo_makes_the_feed_look_alive() -> None:
 
     await demo.seed()
     mei = await User.get(username_key="mei")
-    ids, _ = await feeds.page(mei.id, first=20, before=None)
+    ids, _, _ = await feeds.home(mei.id, first=20, before=None)
     assert len(ids) >= 8
     assert await Post.filter(kind="PURCHASE").exists()
     assert len(await feeds.friends_of(mei.id)) >= 4

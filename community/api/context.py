@@ -4,7 +4,8 @@ the request id."""
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from starlette.requests import HTTPConnection
@@ -12,7 +13,7 @@ from starlette.requests import HTTPConnection
 from community.accounts import services as accounts
 from community.accounts.errors import AccountCode
 from community.accounts.models import User
-from community.api.dataloaders import LikedByUserLoader, Loaders
+from community.api.dataloaders import Loaders
 from community.infra.errors import CommonCode, DomainError
 from community.social import feeds
 from community.social.policy import Relations
@@ -52,13 +53,16 @@ class Context:
     auth_via: AuthVia | None = None
     clear_cookie: bool = False
     connection_params: dict[str, Any] | None = None
-    loaders: Loaders = field(default_factory=Loaders)
     _relations: Relations | None = None
-    _liked: LikedByUserLoader | None = None
 
     @property
     def viewer(self) -> User | None:
         return self.auth.user if self.auth else None
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """The request's dataloaders (made on first use, after authentication)."""
+        return Loaders(self.viewer.id if self.viewer else None)
 
     def require_user(self) -> User:
         if self.auth is None:
@@ -71,16 +75,18 @@ class Context:
             self._relations = await feeds.relations(self.viewer.id if self.viewer else None)
         return self._relations
 
+    def use_relations(self, relations: Relations) -> None:
+        """Relationships the resolver already loaded (with the feed page, from Redis)."""
+        self._relations = relations
+
     def forget_relations(self) -> None:
         """After this request changed the graph, read relationships again."""
         self._relations = None
 
-    async def has_liked(self, target: str) -> bool:
-        if self.viewer is None:
-            return False
-        if self._liked is None:
-            self._liked = LikedByUserLoader(self.viewer.id)
-        return await self._liked.load(target)
+    def has_liked(self, target: str) -> Any:
+        """Whether the viewer liked ``target`` ("post:12"): a bool, or a future of it."""
+        liked = self.loaders.liked
+        return False if liked is None else liked.get(target)
 
     @property
     def client_address(self) -> str:

@@ -27,21 +27,40 @@ from community.orders.models import (
     RefundRequest,
 )
 from community.ratings.models import Credit, Rating, StoreRating
-from community.social.models import Comment, Like, Post
+from community.social.models import Comment, Post
 
-__all__ = ["Loaders", "ManyByKeyLoader", "ModelByKeyLoader", "RolesByUserIdLoader"]
+__all__ = [
+    "LikedByUserLoader",
+    "Loader",
+    "Loaders",
+    "ManyByKeyLoader",
+    "ModelByKeyLoader",
+    "PostByIdLoader",
+    "ProductByIdLoader",
+    "RolesByUserIdLoader",
+]
+
+
+class Loader(DataLoader[Any, Any]):
+    """A dataloader whose values this request already has can be read without waiting."""
+
+    def get(self, key: Any) -> Any:
+        """The value if it is loaded, else a future of it: a resolver may return either, and
+        a whole page of values read with ``get`` resolves without one await."""
+        future = self._cache.get(key)
+        if future is not None and future.done() and future.exception() is None:
+            return future.result()
+        return self.load(key)
 
 
 def _select(model: type[Model], key: str, keys: list[Any], order: str = "") -> str:
     meta = model._meta
     column = meta.fields_db_projection[key]
     tail = f' ORDER BY "{meta.fields_db_projection[order]}"' if order else ""
-    return (
-        f'SELECT * FROM "{meta.db_table}" WHERE "{column}" IN ({sql.placeholders(keys)}){tail}'
-    )
+    return f'SELECT * FROM "{meta.db_table}" WHERE "{column}" IN ({sql.placeholders(keys)}){tail}'
 
 
-class ModelByKeyLoader(DataLoader[Any, Any]):
+class ModelByKeyLoader(Loader):
     """One row per key (``None`` when missing): e.g. products by id, shops by owner id."""
 
     def __init__(self, model: type[Model], key: str = "id") -> None:
@@ -54,7 +73,7 @@ class ModelByKeyLoader(DataLoader[Any, Any]):
         return [found.get(key) for key in keys]
 
 
-class ManyByKeyLoader(DataLoader[Any, list[Any]]):
+class ManyByKeyLoader(Loader):
     """All rows per key, in ``order`` (e.g. the lines of each order)."""
 
     def __init__(self, model: type[Model], key: str, order: str = "id") -> None:
@@ -85,21 +104,62 @@ class BalanceByOwnerIdLoader(DataLoader[int, int]):
         return [found[key] for key in keys]
 
 
-class ProductByIdLoader(DataLoader[int, Any]):
+_SHOP_COLUMNS = ", ".join(
+    f's."{c}" AS "shop__{c}"' for c in Shop._meta.fields_db_projection.values()
+)
+
+
+class ProductByIdLoader(Loader):
     """Products with their shops in one query; the shops go into the shop loader too."""
 
-    def __init__(self, shops: DataLoader[int, Any]) -> None:
+    def __init__(self, shops: Loader) -> None:
         super().__init__()
         self.shops = shops
 
     async def batch_load_fn(self, keys: list[int]) -> list[Any]:
-        found = {p.id: p for p in await Product.filter(id__in=keys).select_related("shop")}
-        for product in found.values():
-            self.shops.prime(product.shop.id, product.shop)
+        rows = await sql.fetch(
+            f"SELECT p.*, {_SHOP_COLUMNS} FROM catalog_product p "
+            f"JOIN catalog_shop s ON s.id = p.shop_id WHERE p.id IN ({sql.placeholders(keys)})",
+            *keys,
+        )
+        found = {}
+        for row in rows:
+            product = sql.to_model(Product, row)
+            found[product.id] = product
+            shop = {k[6:]: row[k] for k in row.keys() if k.startswith("shop__")}
+            self.shops.prime(product.shop_id, sql.to_model(Shop, shop))
         return [found.get(key) for key in keys]
 
 
-class LikedByUserLoader(DataLoader[str, bool]):
+class PostByIdLoader(Loader):
+    """Posts, each with whether the viewer liked it (into the liked loader), in one query."""
+
+    def __init__(self, liked: LikedByUserLoader | None) -> None:
+        super().__init__()
+        self.liked = liked
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Any]:
+        marks = sql.placeholders(keys, 2)
+        if self.liked is None:
+            marks = sql.placeholders(keys)
+            rows = await sql.fetch(f"SELECT * FROM social_post WHERE id IN ({marks})", *keys)
+        else:
+            rows = await sql.fetch(
+                "SELECT p.*, EXISTS (SELECT 1 FROM social_like l WHERE l.user_id = $1 "
+                f"AND l.target = 'post:' || p.id) AS viewer_liked FROM social_post p "
+                f"WHERE p.id IN ({marks})",
+                self.liked.user_id,
+                *keys,
+            )
+        found = {}
+        for row in rows:
+            post = found[row["id"]] = sql.to_model(Post, row)
+            if self.liked is not None:
+                self.liked.prime(f"post:{post.id}", bool(row["viewer_liked"]))
+        return [found.get(key) for key in keys]
+
+
+class LikedByUserLoader(Loader):
     """Whether one person liked each target ("post:12", "comment:7")."""
 
     def __init__(self, user_id: int) -> None:
@@ -107,16 +167,25 @@ class LikedByUserLoader(DataLoader[str, bool]):
         self.user_id = user_id
 
     async def batch_load_fn(self, keys: list[str]) -> list[bool]:
-        liked = set(
-            await Like.filter(user_id=self.user_id, target__in=keys).values_list(
-                "target", flat=True
-            )
+        rows = await sql.fetch(
+            f"SELECT target FROM social_like WHERE user_id = $1 "
+            f"AND target IN ({sql.placeholders(keys, 2)})",
+            self.user_id,
+            *keys,
         )
+        liked = {row["target"] for row in rows}
         return [key in liked for key in keys]
 
 
 class Loaders:
-    """The request's loaders, each created on first use."""
+    """The request's loaders, each created on first use (``viewer_id``: who is asking)."""
+
+    def __init__(self, viewer_id: int | None = None) -> None:
+        self.viewer_id = viewer_id
+
+    @cached_property
+    def liked(self) -> LikedByUserLoader | None:
+        return LikedByUserLoader(self.viewer_id) if self.viewer_id is not None else None
 
     @cached_property
     def user_by_id(self) -> ModelByKeyLoader:
@@ -147,8 +216,8 @@ class Loaders:
         return ProductByIdLoader(self.shop_by_id)
 
     @cached_property
-    def post_by_id(self) -> ModelByKeyLoader:
-        return ModelByKeyLoader(Post)
+    def post_by_id(self) -> PostByIdLoader:
+        return PostByIdLoader(self.liked)
 
     @cached_property
     def comments_by_post_id(self) -> ManyByKeyLoader:

@@ -21,8 +21,8 @@ __all__ = [
     "add_to_timelines",
     "big_accounts",
     "forget_relations",
+    "home",
     "key",
-    "page",
     "relations",
     "remove_from_timelines",
     "remove_posts_of",
@@ -78,6 +78,12 @@ async def _cached_set(name: str, user_id: int, load: object) -> frozenset[int]:
     pipe.expire(k, 24 * 3600)
     await pipe.execute()
     return frozenset(ids)
+
+
+async def _reload(name: str, user_id: int) -> frozenset[int]:
+    """A relationship set that Redis did not have, from SQL (and cached again)."""
+    load = {"friends": friends_of, "blocked": blocked_of, "following": following_of}[name]
+    return await load(user_id)
 
 
 async def friends_of(user_id: int) -> frozenset[int]:
@@ -224,15 +230,32 @@ async def _rebuild(viewer_id: int) -> None:
     await pipe.execute()
 
 
-async def page(viewer_id: int, *, first: int, before: int | None) -> tuple[list[int], bool]:
-    """Post ids of one home-feed page, newest first, strictly older than ``before``."""
+async def home(
+    viewer_id: int, *, first: int, before: int | None
+) -> tuple[list[int], bool, Relations]:
+    """Post ids of one home-feed page, newest first, strictly older than ``before``, whether
+    more follow, and the viewer's relations: one Redis round trip in the steady state (a
+    missing timeline or relationship set is rebuilt from SQL first)."""
     redis = runtime.get().redis
     k = key("home", viewer_id)
-    if not await redis.exists(k):
-        await _rebuild(viewer_id)
     top = f"({before}" if before else "+inf"
-    ids = [int(i) for i in await redis.zrevrangebyscore(k, top, "(0", start=0, num=first + 1)]
-    merged_authors = (await following_of(viewer_id)) & (await big_accounts())
+    pipe = redis.pipeline(transaction=False)
+    pipe.exists(k)
+    pipe.zrevrangebyscore(k, top, "(0", start=0, num=first + 1)
+    for name in ("friends", "blocked", "following"):
+        pipe.smembers(key(name, viewer_id))
+    pipe.smembers(key("big", ""))
+    exists, found, *sets, big_members = await pipe.execute()
+    loaded = [
+        _ids(members) if members else await _reload(name, viewer_id)
+        for name, members in zip(("friends", "blocked", "following"), sets, strict=True)
+    ]
+    friends, blocked, following = loaded
+    if not exists:
+        await _rebuild(viewer_id)
+        found = await redis.zrevrangebyscore(k, top, "(0", start=0, num=first + 1)
+    ids = [int(i) for i in found]
+    merged_authors = following & _ids(big_members)
     if merged_authors:
         rows = Post.filter(
             author_id__in=list(merged_authors), audience=Audience.PUBLIC, deleted_at=None
@@ -241,4 +264,5 @@ async def page(viewer_id: int, *, first: int, before: int | None) -> tuple[list[
             rows = rows.filter(id__lt=before)
         extra = await rows.order_by("-id").limit(first + 1).values_list("id", flat=True)
         ids = sorted(set(ids) | set(extra), reverse=True)
-    return ids[:first], len(ids) > first
+    relations = Relations(viewer_id=viewer_id, friends=friends, blocked=blocked)
+    return ids[:first], len(ids) > first, relations

@@ -20,7 +20,7 @@ async def befriend(a, b) -> None:  # type: ignore[no-untyped-def]
 
 
 async def home(user, first: int = 50) -> list[int]:  # type: ignore[no-untyped-def]
-    ids, _ = await feeds.page(user.id, first=first, before=None)
+    ids, _, _ = await feeds.home(user.id, first=first, before=None)
     rel = await feeds.relations(user.id)
     from community.social.policy import can_view_post
 
@@ -83,18 +83,18 @@ async def test_unfriend_block_delete_and_narrowing_remove_items() -> None:
     assert {friends_post.id, public_post.id} <= set(await home(mei))
 
     await posts.edit_post(jun, public_post.id, audience=Audience.PRIVATE)
-    assert public_post.id not in (await feeds.page(mei.id, first=10, before=None))[0]
+    assert public_post.id not in (await feeds.home(mei.id, first=10, before=None))[0]
     await graph.unfriend(mei, jun.id)
-    assert friends_post.id not in (await feeds.page(mei.id, first=10, before=None))[0]
+    assert friends_post.id not in (await feeds.home(mei.id, first=10, before=None))[0]
     assert await refusal(posts.comment(mei, friends_post.id, body="hi")) == "POST_NOT_FOUND"
 
     await befriend(mei, jun)
     again = await posts.create_post(jun, body="Back", audience=Audience.FRIENDS)
     assert again.id in await home(mei)
     await posts.delete_post(jun, again.id)
-    assert again.id not in (await feeds.page(mei.id, first=10, before=None))[0]
+    assert again.id not in (await feeds.home(mei.id, first=10, before=None))[0]
     await graph.block(jun, mei.id)
-    assert (await feeds.page(mei.id, first=10, before=None))[0] == []
+    assert (await feeds.home(mei.id, first=10, before=None))[0] == []
     assert mei.id not in await feeds.friends_of(jun.id)
 
 
@@ -141,13 +141,13 @@ async def test_pages_have_no_duplicates_or_gaps_while_posts_arrive() -> None:
         (await posts.create_post(jun, body=f"post {i}", audience=Audience.FRIENDS)).id
         for i in range(7)
     ]
-    first, more = await feeds.page(mei.id, first=3, before=None)
+    first, more, _ = await feeds.home(mei.id, first=3, before=None)
     newer = (await posts.create_post(jun, body="late", audience=Audience.FRIENDS)).id
-    second, _ = await feeds.page(mei.id, first=3, before=first[-1])
-    third, last = await feeds.page(mei.id, first=3, before=second[-1])
+    second, _, _ = await feeds.home(mei.id, first=3, before=first[-1])
+    third, last, _ = await feeds.home(mei.id, first=3, before=second[-1])
     assert more and not last
     assert first + second + third == sorted(made, reverse=True)
-    assert (await feeds.page(mei.id, first=1, before=None))[0] == [newer]
+    assert (await feeds.home(mei.id, first=1, before=None))[0] == [newer]
 
 
 async def test_big_accounts_are_merged_at_read_time(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]

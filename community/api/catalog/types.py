@@ -108,8 +108,8 @@ class Shop(graphene.ObjectType):
         return await info.context.loaders.shop_by_id.load(pk)  # type: ignore[no-any-return]
 
     @staticmethod
-    async def resolve_owner(shop: ShopModel, info: Any) -> Any:
-        return await info.context.loaders.user_by_id.load(shop.owner_id)
+    def resolve_owner(shop: ShopModel, info: Any) -> Any:
+        return info.context.loaders.user_by_id.get(shop.owner_id)
 
     @staticmethod
     async def _owner_or_admin(shop: ShopModel, info: Any) -> bool:
@@ -280,8 +280,8 @@ class Product(graphene.ObjectType):
         return await visible_product(info, pk)
 
     @staticmethod
-    async def resolve_shop(product: ProductModel, info: Any) -> Any:
-        return await info.context.loaders.shop_by_id.load(product.shop_id)  # type: ignore[attr-defined]
+    def resolve_shop(product: ProductModel, info: Any) -> Any:
+        return info.context.loaders.shop_by_id.get(product.shop_id)  # type: ignore[attr-defined]
 
     @staticmethod
     async def resolve_category(product: ProductModel, info: Any) -> Any:

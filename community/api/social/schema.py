@@ -24,6 +24,7 @@ from community.api.social.types import (
     NotificationConnection,
     Post,
     PostConnection,
+    prefetch_cards,
 )
 from community.infra import runtime
 from community.infra.errors import CommonCode, DomainError
@@ -83,9 +84,10 @@ class SocialQueries(graphene.ObjectType):
     ) -> Any:
         viewer = info.context.require_user()
         before = int(decode_cursor(after)) if after else None
-        size = _size(first)
-        ids, more = await feeds.page(viewer.id, first=size, before=before)
+        ids, more, relations = await feeds.home(viewer.id, first=_size(first), before=before)
+        info.context.use_relations(relations)
         items = await _posts_in_order(info, ids)
+        await prefetch_cards(info, items)
         return _connection_from_ids(items, ids, more)
 
     @staticmethod
@@ -154,6 +156,7 @@ async def user_timeline(info: Any, user_id: int, first: int | None, after: str |
             allowed.append(AudienceModel.FRIENDS)
         rows = rows.filter(audience__in=allowed)
     items, more = await page(rows, first=first, after=after)
+    await prefetch_cards(info, items)
     return connection(PostConnection, items, more)
 
 

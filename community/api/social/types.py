@@ -5,6 +5,8 @@ loaded once per request (``info.context.relations()``)."""
 
 from __future__ import annotations
 
+from asyncio import Future
+from collections.abc import Awaitable
 from typing import Any
 
 import graphene
@@ -13,6 +15,7 @@ from graphene import relay
 from community.api.accounts.types import User
 from community.api.catalog.types import Product
 from community.api.relay import Node
+from community.catalog.models import ProductStatus
 from community.social import policy
 from community.social.models import Audience as AudienceModel
 from community.social.models import Comment as CommentModel
@@ -31,6 +34,7 @@ __all__ = [
     "NotificationConnection",
     "Post",
     "PostConnection",
+    "prefetch_cards",
     "visible_post",
 ]
 
@@ -38,6 +42,22 @@ Audience = graphene.Enum.from_enum(AudienceModel, description="Who may see a pos
 PostKind = graphene.Enum.from_enum(PostKindModel)
 RequestStatus = graphene.Enum.from_enum(RequestStatusModel)
 NotificationKind = graphene.Enum.from_enum(NotificationKindModel)
+
+
+async def _for_sale(products: Awaitable[list[Any]]) -> list[Any]:
+    return [p for p in await products if p is not None and p.status == ProductStatus.ACTIVE]
+
+
+async def prefetch_cards(info: Any, posts: list[PostModel]) -> None:
+    """Load what the cards of these posts show, two queries for the whole page: the attached
+    products with their shops, then the authors with the shops' owners. Their resolvers then
+    answer without waiting."""
+    loaders = info.context.loaders
+    product_ids = sorted({i for post in posts for i in post.product_ids})
+    products = await loaders.product_by_id.load_many(product_ids) if product_ids else []
+    people = {post.author_id for post in posts}
+    people |= {loaders.shop_by_id.get(p.shop_id).owner_id for p in products if p is not None}
+    await loaders.user_by_id.load_many(sorted(people))
 
 
 async def visible_post(info: Any, post_id: int) -> PostModel | None:
@@ -73,12 +93,12 @@ class Comment(graphene.ObjectType):
         return comment if policy.can_view_comment(rel, comment, post) else None
 
     @staticmethod
-    async def resolve_author(comment: CommentModel, info: Any) -> Any:
-        return await info.context.loaders.user_by_id.load(comment.author_id)
+    def resolve_author(comment: CommentModel, info: Any) -> Any:
+        return info.context.loaders.user_by_id.get(comment.author_id)
 
     @staticmethod
-    async def resolve_viewer_has_liked(comment: CommentModel, info: Any) -> bool:
-        return await info.context.has_liked(f"comment:{comment.id}")
+    def resolve_viewer_has_liked(comment: CommentModel, info: Any) -> Any:
+        return info.context.has_liked(f"comment:{comment.id}")
 
     @staticmethod
     async def resolve_replies(comment: CommentModel, info: Any) -> list[CommentModel]:
@@ -133,23 +153,26 @@ class Post(graphene.ObjectType):
         return await visible_post(info, pk)
 
     @staticmethod
-    async def resolve_author(post: PostModel, info: Any) -> Any:
-        return await info.context.loaders.user_by_id.load(post.author_id)
+    def resolve_author(post: PostModel, info: Any) -> Any:
+        return info.context.loaders.user_by_id.get(post.author_id)
 
     @staticmethod
-    async def resolve_products(post: PostModel, info: Any) -> list[Any]:
+    def resolve_products(post: PostModel, info: Any) -> Any:
         if not post.product_ids:
             return []
-        found = await info.context.loaders.product_by_id.load_many(post.product_ids)
-        return [p for p in found if p is not None and p.status == "ACTIVE"]
+        loader = info.context.loaders.product_by_id
+        found = [loader.get(i) for i in post.product_ids]
+        if any(isinstance(p, Future) for p in found):
+            return _for_sale(loader.load_many(post.product_ids))
+        return [p for p in found if p is not None and p.status == ProductStatus.ACTIVE]
 
     @staticmethod
     def resolve_activity_type(post: PostModel, info: Any) -> str | None:
         return str(post.activity.get("type")) if post.activity else None
 
     @staticmethod
-    async def resolve_viewer_has_liked(post: PostModel, info: Any) -> bool:
-        return await info.context.has_liked(f"post:{post.id}")
+    def resolve_viewer_has_liked(post: PostModel, info: Any) -> Any:
+        return info.context.has_liked(f"post:{post.id}")
 
     @staticmethod
     async def resolve_comments(post: PostModel, info: Any) -> list[CommentModel]:
