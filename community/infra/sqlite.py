@@ -1,27 +1,33 @@
-"""Tortoise's SQLite client for the embedded database: a one-step ``BEGIN`` and a second
-connection for reads.
+"""Tortoise's SQLite client for the embedded database: statements run on the event loop's
+thread, reads on a connection of their own.
 
-Every statement on SQLite is a trip to aiosqlite's database thread, and Tortoise queues all
-of them on one connection: a page's reads wait behind every write transaction, fsync
-included (measured: the connection was busy 95 % of the time under the checkout benchmark).
-In WAL mode readers don't block the writer nor wait for it, so statements that only read,
-outside a transaction, go to a read-only connection of their own (its own thread) and see
-every committed write. Transactions stay on the writing connection.
+Tortoise's stock client sends every statement to aiosqlite's thread and back, and queues
+them all on one connection. A statement here is tens of microseconds of SQLite work, less
+than the trip costs; worse, a write transaction holds the one connection for all of its
+trips, and under load most of that time was spent waiting for the loop to get back to it
+(the connection was busy 95 % of the time in the checkout benchmark, for 48 % of one core of
+Python). So:
 
-Tortoise opens a transaction with two trips (a ``COMMIT`` that does nothing in autocommit
-mode, then ``BEGIN``); one is enough. ``BEGIN IMMEDIATE`` also takes the write lock at once,
-so a transaction that reads before it writes cannot fail halfway when another process (a CLI
-command) holds the lock: it waits ``busy_timeout`` at the start.
+- statements run directly on the loop's thread (:class:`Direct`), and only a ``COMMIT``,
+  which waits for the disk (``synchronous=FULL``), goes to a worker thread;
+- statements that only read, outside a transaction, use a second, read-only connection: in
+  WAL mode a reader neither waits for the writer nor blocks it, and sees every committed
+  write;
+- a transaction starts in one step with ``BEGIN IMMEDIATE`` (Tortoise sends a ``COMMIT``
+  that does nothing first), which also takes the write lock at once, so a transaction that
+  reads before it writes cannot fail halfway when another process (a CLI command) writes.
+
+A long query blocks the loop while it runs; every query of the app is indexed and short.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
-import aiosqlite
 from tortoise.backends.base.client import ConnectionWrapper, TransactionContext
 from tortoise.backends.sqlite.client import (
     SqliteClient,
@@ -38,13 +44,8 @@ def is_read(statement: str) -> bool:
 
 
 class Direct:
-    """The writing connection, driven from the event loop's own thread.
-
-    It offers the part of aiosqlite's API that Tortoise uses. A statement of a write
-    transaction is tens of microseconds of SQLite work, less than a trip to aiosqlite's
-    thread and back costs, and the trip's wait is spent holding the one write lock: run
-    directly, a transaction's statements follow each other with no wait in between. A
-    commit blocks the loop for its fsync (about 0.1 ms here)."""
+    """A SQLite connection driven from the event loop's thread, with the part of aiosqlite's
+    API that Tortoise uses."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -69,9 +70,8 @@ class Direct:
         return self._conn.executescript(script)
 
     async def commit(self) -> None:
-        # The one slow step (fsync with synchronous=FULL): in a thread, so the loop serves
-        # other requests meanwhile. The write lock is held, so nothing else uses the
-        # connection until it returns.
+        # The one slow step (fsync): in a thread, so the loop serves other requests
+        # meanwhile. The write lock is held, so nothing else uses the connection until then.
         await asyncio.to_thread(self._conn.commit)
 
     async def rollback(self) -> None:
@@ -79,6 +79,15 @@ class Direct:
 
     async def close(self) -> None:
         self._conn.close()
+
+
+def _connect(path: str, pragmas: dict[str, Any]) -> Direct:
+    # check_same_thread off: commits run on a worker thread, one at a time (see Direct).
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma, value in pragmas.items():
+        conn.execute(f"PRAGMA {pragma}={value}")
+    return Direct(conn)
 
 
 class _Transaction(SqliteTransactionWrapper):
@@ -94,8 +103,8 @@ class _TransactionContext(SqliteTransactionContext):
         try:
             await super().__aexit__(*exc)
         finally:
-            # The transaction's statements never gave the loop back (see Direct): now the
-            # write lock is free, let the other tasks run.
+            # The statements never gave the loop back: now that the write lock is free, let
+            # the other tasks run.
             await asyncio.sleep(0)
 
 
@@ -107,37 +116,14 @@ class _Writing(ConnectionWrapper[Direct]):
         await asyncio.sleep(0)
 
 
-class _Reading:
-    """The read connection for one statement (opened on first use)."""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    async def __aenter__(self) -> aiosqlite.Connection:
-        await self.client._reader_lock.acquire()
-        try:
-            return await self.client._open_reader()
-        except BaseException:
-            self.client._reader_lock.release()
-            raise
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.client._reader_lock.release()
-
-
 class Client(SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         super().__init__(file_path, **kwargs)
-        self._reader: aiosqlite.Connection | None = None
-        self._reader_lock = asyncio.Lock()
+        self._reader: Direct | None = None
 
     async def create_connection(self, with_db: bool) -> None:
         if self._connection is None:
-            conn = sqlite3.connect(self.filename, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            for pragma, value in self.pragmas.items():
-                conn.execute(f"PRAGMA {pragma}={value}")
-            self._connection = Direct(conn)  # type: ignore[assignment]
+            self._connection = _connect(self.filename, self.pragmas)  # type: ignore[assignment]
             await self._post_connect()
 
     def _in_transaction(self) -> TransactionContext:
@@ -150,17 +136,14 @@ class Client(SqliteClient):
         """The connection for a statement that only reads (outside a transaction)."""
         if self.filename == ":memory:":  # another connection would open another database
             return self.acquire_connection()
-        return _Reading(self)
+        return self._reading()
 
-    async def _open_reader(self) -> aiosqlite.Connection:
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[Direct]:
         if self._reader is None:
-            reader = await aiosqlite.connect(self.filename, isolation_level=None)
-            reader.row_factory = sqlite3.Row
-            timeout = self.pragmas.get("busy_timeout", 10_000)
-            for pragma in ("query_only = ON", f"busy_timeout = {int(timeout)}"):
-                await reader.execute(f"PRAGMA {pragma}")
-            self._reader = reader
-        return self._reader
+            timeout = int(self.pragmas.get("busy_timeout", 10_000))
+            self._reader = _connect(self.filename, {"query_only": "ON", "busy_timeout": timeout})
+        yield self._reader
 
     async def execute_query(
         self, query: str, values: list[Any] | None = None

@@ -483,11 +483,13 @@ class SocialSubscriptions(graphene.ObjectType):
     @staticmethod
     async def subscribe_home_feed_updated(root: Any, info: Any) -> AsyncIterator[Any]:
         viewer = info.context.require_user()
-        async for message in runtime.get().broker.subscribe(channel("feed", viewer.id)):
-            post = await PostModel.get_or_none(id=int(message))
-            # Fresh relationships per message: a socket outlives friendships and blocks.
-            if post is not None and policy.can_view_post(await feeds.relations(viewer.id), post):
-                yield post
+        async with feeds.listening(viewer.id):
+            async for message in runtime.get().broker.subscribe(channel("feed", viewer.id)):
+                post = await PostModel.get_or_none(id=int(message))
+                # Fresh relationships per message: a socket outlives friendships and blocks.
+                rel = await feeds.relations(viewer.id)
+                if post is not None and policy.can_view_post(rel, post):
+                    yield post
 
     @staticmethod
     async def subscribe_notification_received(root: Any, info: Any) -> AsyncIterator[Any]:
