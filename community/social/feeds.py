@@ -10,6 +10,7 @@ are not fanned out to followers: their public posts are merged in at read time.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 
@@ -36,32 +37,28 @@ CHUNK = 1000
 EMPTY = b"-"  # marks a cached set that is empty (Redis keeps no empty sets)
 
 # Per timeline: add the post if the timeline exists (a missing one is rebuilt from SQL when
-# read), trim to the cap once it is over, and tell the owner's open pages — only when the
-# owner has one (an open page keeps a "live" counter): a PUBLISH per recipient doubled the
-# cost of fanning out to 10,000 followers (measured), most of whom are not looking.
+# read), and trim it back to the cap once it is TRIM_SLACK over (a trim on every add cost a
+# fifth of the fan-out, measured).
 _ADD = """
 local id = ARGV[1]
-local cap = tonumber(ARGV[2])
-local channel_prefix = ARGV[3]
-local live_prefix = ARGV[4]
+local limit = tonumber(ARGV[2])
+local keep = tonumber(ARGV[3])
 local pushed = 0
 for _, k in ipairs(KEYS) do
-  local user = string.sub(k, 11)
   if redis.call('EXISTS', k) == 1 then
     redis.call('ZADD', k, id, id)
-    if redis.call('ZCARD', k) > cap then
-      redis.call('ZREMRANGEBYRANK', k, 0, -(cap + 1))
+    if redis.call('ZCARD', k) > limit then
+      redis.call('ZREMRANGEBYRANK', k, 0, -(keep + 1))
     end
     pushed = pushed + 1
-  end
-  -- Open pages hear about it even while their timeline is being rebuilt.
-  if tonumber(redis.call('GET', live_prefix .. user) or '0') > 0 then
-    redis.call('PUBLISH', channel_prefix .. user, id)
   end
 end
 return pushed
 """
-LIVE_TTL = 600  # seconds; a listening page renews it every LIVE_TTL / 3
+TRIM_SLACK = 50
+# Who has a page open that listens for new posts: a sorted set of user ids scored by when
+# their listening expires (renewed while the page is open), so fan-out tells only them.
+LIVE_TTL = 120  # seconds; renewed every LIVE_TTL / 3
 
 
 def key(kind: str, ident: object) -> str:
@@ -70,7 +67,7 @@ def key(kind: str, ident: object) -> str:
         case "home":  # the Lua script above reads the user id after this prefix
             return f"feed:home:{ident}"
         case "live":
-            return f"feed:live:{ident}"
+            return "feed:live"
         case "friends" | "blocked" | "following":
             return f"rel:{kind}:{ident}"
         case "big":
@@ -175,40 +172,54 @@ async def audience_of(post: Post) -> list[int]:
 
 async def add_to_timelines(post_id: int, user_ids: Sequence[int]) -> int:
     """Push a post into these users' timelines that exist (a missing one is rebuilt from SQL
-    when read), in chunks of one server-side call each, and tell the recipients' open pages
-    (pub/sub). Returns how many timelines took it."""
+    when read) — one server-side call per CHUNK of them, all sent at once — and tell those
+    with an open page (pub/sub). Returns how many timelines took it."""
+    if not user_ids:
+        return 0
     redis = runtime.get().redis
     script = redis.register_script(_ADD)
-    args = [post_id, CAP, channel("feed", ""), key("live", "")]
-    pushed = 0
+    home = key("home", "")
+    pipe = redis.pipeline(transaction=False)
     for start in range(0, len(user_ids), CHUNK):
-        keys = [key("home", u) for u in user_ids[start : start + CHUNK]]
-        pushed += int(await script(keys=keys, args=args))
-    return pushed
+        keys = [f"{home}{u}" for u in user_ids[start : start + CHUNK]]
+        await script(keys=keys, args=[post_id, CAP + TRIM_SLACK, CAP], client=pipe)
+    pipe.zrangebyscore(key("live", ""), time.time(), "+inf")
+    *pushed, live = await pipe.execute()
+    # A PUBLISH to each of 10,000 followers doubled the fan-out (measured), and most of them
+    # aren't looking. Open pages hear of the post even while their timeline is rebuilt.
+    listening = {int(u) for u in live}.intersection(user_ids) if live else ()
+    if listening:
+        pipe = redis.pipeline(transaction=False)
+        for user_id in listening:
+            pipe.publish(channel("feed", user_id), post_id)
+        await pipe.execute()
+    return sum(int(n) for n in pushed)
 
 
 @asynccontextmanager
 async def listening(viewer_id: int) -> AsyncIterator[None]:
-    """While a page listens for new posts: fan-out publishes to this viewer only then."""
+    """While a page listens for new posts (fan-out publishes only to such viewers)."""
     redis = runtime.get().redis
-    k = key("live", viewer_id)
+    live = key("live", "")
+
+    async def enlist() -> None:
+        pipe = redis.pipeline(transaction=False)
+        pipe.zremrangebyscore(live, "-inf", time.time())  # who stopped listening
+        pipe.zadd(live, {str(viewer_id): time.time() + LIVE_TTL})
+        await pipe.execute()
 
     async def renew() -> None:
         while True:
             await asyncio.sleep(LIVE_TTL / 3)
-            await redis.expire(k, LIVE_TTL)
+            await enlist()
 
-    pipe = redis.pipeline(transaction=True)
-    pipe.incr(k)
-    pipe.expire(k, LIVE_TTL)
-    await pipe.execute()
+    await enlist()
     renewing = asyncio.create_task(renew(), name=f"feed-live-{viewer_id}")
     try:
         yield
     finally:
+        # Other pages of the same viewer may still listen: the entry just expires.
         renewing.cancel()
-        # A page that closes without getting here (a crash) expires within LIVE_TTL.
-        await redis.decr(k)
 
 
 async def remove_from_timelines(post_ids: Sequence[int], user_ids: Sequence[int]) -> None:
