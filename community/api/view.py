@@ -83,6 +83,9 @@ def public_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
     return out
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None), list, dict, tuple})
+
+
 class ModelsAreValues(ExecutionContext):
     """Tortoise models define ``__await__`` (awaiting one gives itself back), so graphql-core
     took every object a resolver returned for a coroutine: a 20-post feed page went through
@@ -90,6 +93,9 @@ class ModelsAreValues(ExecutionContext):
 
     @staticmethod
     def is_awaitable(value: Any) -> bool:
+        # Asked of every field's value: leaf values, the most common, answer at once.
+        if type(value) in _PLAIN:
+            return False
         return not isinstance(value, Model) and default_is_awaitable(value)
 
 
