@@ -193,6 +193,24 @@ async def test_top_up_comes_from_the_funding_source() -> None:
     await books_ok()
 
 
+async def test_platform_accounts_are_split_in_shards_that_add_up() -> None:
+    """Every completed order pays a fee into the platform: one row for all of them would
+    queue concurrent transfers on its lock, so the account is spread over shards."""
+    for n in range(40):
+        await ledger.top_up(ALICE, amount=100 + n)
+    rows = await Account.filter(kind=AccountKind.FUNDING_SOURCE).values_list("key", "balance")
+    assert 1 < len(rows) <= ledger.SHARDS
+    assert {k for k, _ in rows} <= {
+        ledger.account_key(AccountKind.FUNDING_SOURCE, None, s) for s in range(ledger.SHARDS)
+    }
+    assert ledger.account_key(AccountKind.PLATFORM_FEES) == "platform:fees"  # shard 0
+    total = sum(100 + n for n in range(40))
+    assert sum(b for _, b in rows) == -total
+    assert await ledger.balance(AccountKind.FUNDING_SOURCE) == -total
+    assert await wallet(ALICE) == total
+    await books_ok()
+
+
 # --- the invariant check is not vacuous --------------------------------------------------
 
 

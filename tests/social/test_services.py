@@ -166,3 +166,28 @@ async def test_big_accounts_are_merged_at_read_time(settings, monkeypatch) -> No
     stored = await rt.get().redis.zrange(feeds.key("home", a.id), 0, -1)
     assert str(post.id).encode() not in stored  # not fanned out…
     assert post.id in await home(a)  # …but merged in when read
+
+
+async def test_fan_out_tells_only_the_recipients_with_an_open_page() -> None:
+    from community.infra import runtime
+    from community.infra.events import channel
+
+    mei, jun, lin = await people("mei", "jun", "lin")
+    await befriend(lin, mei)
+    await befriend(lin, jun)
+    await home(mei)  # both timelines exist: fan-out adds to them
+    await home(jun)
+    pubsub = runtime.get().redis.pubsub()
+    await pubsub.subscribe(channel("feed", mei.id), channel("feed", jun.id))
+    try:
+        async with feeds.listening(jun.id):
+            post = await posts.create_post(lin, body="New mugs", audience=Audience.FRIENDS)
+        heard = []
+        for _ in range(10):  # the two subscribe confirmations, then what was published
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            if message is not None:
+                heard.append((message["channel"].decode(), int(message["data"])))
+    finally:
+        await pubsub.aclose()
+    assert heard == [(channel("feed", jun.id), post.id)]
+    assert post.id in await home(mei) and post.id in await home(jun)
