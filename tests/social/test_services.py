@@ -191,3 +191,17 @@ async def test_fan_out_tells_only_the_recipients_with_an_open_page() -> None:
         await pubsub.aclose()
     assert heard == [(channel("feed", jun.id), post.id)]
     assert post.id in await home(mei) and post.id in await home(jun)
+
+
+async def test_timelines_stay_capped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from community.infra import runtime
+
+    monkeypatch.setattr(feeds, "CAP", 5)
+    monkeypatch.setattr(feeds, "TRIM_SLACK", 2)
+    mei, jun = await people("mei", "jun")
+    await befriend(mei, jun)
+    await home(mei)
+    made = [await posts.create_post(jun, body=f"post {n}") for n in range(12)]
+    size = await runtime.get().redis.zcard(feeds.key("home", mei.id))
+    assert feeds.CAP <= size <= feeds.CAP + feeds.TRIM_SLACK
+    assert await home(mei, first=5) == [p.id for p in reversed(made)][:5]
