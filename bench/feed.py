@@ -92,7 +92,7 @@ HOME_FEED = (OPERATIONS_DIR / "HomeFeed.graphql").read_text()
 PAGE_PREFIX = '{"data":{"homeFeed":{"edges":[{"node":{"id":"'
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 # Targets
-PAGE_QUERIES_TARGET = 4  # SQL statements per page, plus the session lookup
+PAGE_QUERIES_TARGET = 4  # SQL statements per page, the session lookup included
 FANOUT_TARGET_MS = 100.0
 NAIVE_RATIO_TARGET = 1.0
 
@@ -866,10 +866,10 @@ def run_backend(
     rotating, one, naive = by_key["real-rotating"], by_key["real-one"], by_key["naive"]
     targets = [
         {
-            "what": "SQL per steady-state page, besides the session lookup (constant)",
-            "value": counted["page_statements"],
+            "what": "SQL per steady-state page, the session lookup included (constant)",
+            "value": counted["warm"]["max"],
             "target": PAGE_QUERIES_TARGET,
-            "met": counted["constant"] and counted["page_statements"] <= PAGE_QUERIES_TARGET,
+            "met": counted["constant"] and counted["warm"]["max"] <= PAGE_QUERIES_TARGET,
         },
         {
             "what": "fan-out to 10,000 timelines (add_to_timelines, median ms)",
