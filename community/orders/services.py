@@ -11,6 +11,7 @@ transaction as the transition.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from tortoise.transactions import in_transaction
@@ -18,7 +19,7 @@ from tortoise.transactions import in_transaction
 from community.accounts import services as accounts
 from community.accounts.models import User
 from community.catalog import stock
-from community.infra import clock, runtime, sql
+from community.infra import clock, db, runtime, sql
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.ledger.errors import LedgerCode
@@ -122,7 +123,8 @@ async def ship_order(actor: User, order_id: int, *, carrier: str, tracking_numbe
         )
     now = clock.now()
     days = runtime.get().settings.auto_confirm_days
-    async with in_transaction():
+    # On PostgreSQL the move (with its event) is one statement, atomic without BEGIN/COMMIT.
+    async with nullcontext() if db.is_postgres() else in_transaction():
         return await move(
             order_id,
             OrderStatus.SHIPPED,
