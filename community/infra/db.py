@@ -3,7 +3,9 @@
 All domain models live in one Tortoise app, ``community``, so one migration history covers
 the whole schema. The embedded SQLite database runs in WAL mode with ``synchronous=FULL``:
 a committed payment survives a power cut, at about a fifth of the write throughput that
-``NORMAL`` would give (measured 1,133 vs 1,446 transfers/s).
+``NORMAL`` would give (measured 1,133 vs 1,446 transfers/s); Tortoise drives it through
+Haowu's own client (:mod:`community.infra.sqlite`). PostgreSQL connections come from
+asyncpg's pool without its reset query (:class:`PooledConnection`).
 """
 
 from __future__ import annotations
