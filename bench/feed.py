@@ -711,8 +711,14 @@ async def _raw_zadd(timelines: dict[int, list[int]], users: list[int]) -> None:
             timeline = timelines[uid]
             for post_id in timeline:
                 if post_id not in entry:
-                    text = str(post_id).encode()
-                    entry[post_id] = b"$%d\r\n%s\r\n" % (len(text), text) * 2
+                    # Score minus the id, member the id: newest first (see feeds).
+                    score, member = str(-post_id).encode(), str(post_id).encode()
+                    entry[post_id] = b"$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+                        len(score),
+                        score,
+                        len(member),
+                        member,
+                    )
             key = feeds.key("home", uid).encode()
             head = b"*%d\r\n$4\r\nZADD\r\n$%d\r\n%s\r\n$1\r\n0\r\n$1\r\n0\r\n" % (
                 4 + 2 * len(timeline),
@@ -757,9 +763,8 @@ async def _fanout(plan: Plan, ids: list[int], star: int, say: Any) -> dict[str, 
     exists = dict(zip(ids, await pipe.execute(), strict=True))
     checked = mismatched = 0
     for uid in [u for u in ids if exists[u]][:50]:
-        stored = await redis.zrevrangebyscore(feeds.key("home", uid), "+inf", "(0")
         checked += 1
-        mismatched += [int(m) for m in stored] != timelines[uid]
+        mismatched += await feeds.stored(uid) != timelines[uid]
     fill_started = time.perf_counter()
     missing = [u for u in ids if not exists[u]]
     await _raw_zadd(timelines, missing)
@@ -787,8 +792,8 @@ async def _fanout(plan: Plan, ids: list[int], star: int, say: Any) -> dict[str, 
         t1 = time.perf_counter()
         pushed = await feeds.add_to_timelines(post.id, followers)
         t2 = time.perf_counter()
-        top = await redis.zrevrange(feeds.key("home", followers[n]), 0, 0)
-        if pushed != len(followers) or int(top[0]) != post.id:
+        top = (await feeds.stored(followers[n]))[:1]
+        if pushed != len(followers) or top != [post.id]:
             raise RuntimeError(f"fan-out pushed {pushed} (top {top}), expected {len(followers)}")
         if set(audience) - {star} != set(followers):
             raise RuntimeError("audience_of disagrees with the seeded followers")
