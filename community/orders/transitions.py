@@ -149,7 +149,6 @@ async def settle(
         note=note,
         guard=Computed("refunded = 0 AND released = 0 AND total >= {}", (refund,)),
         closed_at=clock.now(),
-        auto_confirm_at=None,
         refunded=refund,
         released=Computed("total - {}", (refund,)),
         fee=Computed("(total - {}) * {} / 10000", (refund, bps)),

@@ -115,6 +115,8 @@ async def test_shop_to_completed_order_through_graphql(client: GraphQLClient, se
         {"orderId": order["id"], "carrier": "SF", "trackingNumber": "SF123456"},
         seller,
     )
+    shipped = (await client(operation("Order"), {"id": order["id"]}, token=buyer.token))["order"]
+    assert shipped["autoConfirmAt"] is not None
     await mutate(
         client, "SendOrderMessage", {"orderId": order["id"], "body": "On its way!"}, seller
     )
@@ -122,6 +124,7 @@ async def test_shop_to_completed_order_through_graphql(client: GraphQLClient, se
         client, "ConfirmReceipt", {"orderId": order["id"], "idempotencyKey": "c"}, buyer
     )
     assert done["order"]["status"] == "COMPLETED" and done["order"]["escrow"]["amount"] == 0
+    assert done["order"]["autoConfirmAt"] is None  # no deadline left once closed
 
     detail = (await client(operation("Order"), {"id": order["id"]}, token=seller.token))["order"]
     assert [h["status"] for h in detail["history"]] == [

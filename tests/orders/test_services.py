@@ -11,8 +11,9 @@ from community.infra import clock, jobs
 from community.infra.errors import DomainError
 from community.ledger import services as ledger
 from community.ledger.models import AccountKind
+from community.orders import jobs as order_jobs
 from community.orders import services as orders
-from community.orders.models import Order, OrderEvent, OrderStatus
+from community.orders.models import Order, OrderEvent, OrderStatus, SweepMark
 from tests.support import (
     add_address,
     make_member,
@@ -139,6 +140,50 @@ async def test_deadlines_auto_cancel_and_auto_confirm(market, settings) -> None:
         await jobs.run_sweeps()
         await jobs.run_sweeps()  # twice: nothing moves again
         assert (await Order.get(id=shipped.id)).status == OrderStatus.COMPLETED
+    await books_ok()
+
+
+async def test_unpaid_sweep_reads_on_from_its_mark(market, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seller, buyer, variant, address = market
+    b = await user_of(buyer)
+    overdue = timedelta(minutes=settings.payment_timeout_minutes + 1)
+
+    async def place() -> int:
+        [order] = await orders.place_order(b, items=[(variant.id, 1)], address_id=address.id)
+        return order.id
+
+    async def status(order_id: int) -> OrderStatus:
+        return (await Order.get(id=order_id)).status
+
+    with clock.use(clock.FrozenClock()) as frozen:
+        first, second = await place(), await place()
+        frozen.advance(overdue)  # type: ignore[attr-defined]
+        # A run that fills its batch leaves the mark where it was: the rest is read next time.
+        monkeypatch.setattr(order_jobs, "BATCH", 1)
+        assert await order_jobs.auto_cancel_unpaid() == 1
+        assert await SweepMark.get_or_none(name="pay_by") is None
+        assert await order_jobs.auto_cancel_unpaid() == 1
+        assert {await status(first), await status(second)} == {OrderStatus.CANCELLED}
+        assert await SweepMark.get_or_none(name="pay_by") is None
+        assert await order_jobs.auto_cancel_unpaid() == 0
+        mark = (await SweepMark.get(name="pay_by")).upto
+        assert mark == frozen.now() - order_jobs.MARGIN  # type: ignore[attr-defined]
+        monkeypatch.undo()
+
+        # Orders placed after a run are read by the next ones, each when it is due.
+        third = await place()
+        frozen.advance(minutes=5)  # type: ignore[attr-defined]
+        fourth = await place()
+        frozen.advance(overdue - timedelta(minutes=2))  # type: ignore[attr-defined]
+        assert await order_jobs.auto_cancel_unpaid() == 1
+        assert await status(third) == OrderStatus.CANCELLED
+        assert await status(fourth) == OrderStatus.AWAITING_PAYMENT
+        assert (await SweepMark.get(name="pay_by")).upto > mark
+        frozen.advance(minutes=5)  # type: ignore[attr-defined]
+        assert await order_jobs.auto_cancel_unpaid() == 1
+        assert await order_jobs.auto_cancel_unpaid() == 0  # and again: nothing moves
+        assert await status(fourth) == OrderStatus.CANCELLED
+    assert (await Variant.get(id=variant.id)).stock == 5
     await books_ok()
 
 

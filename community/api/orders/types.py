@@ -284,7 +284,10 @@ class Order(graphene.ObjectType):
     return_carrier = graphene.String()
     return_tracking_number = graphene.String()
     pay_by = graphene.DateTime(required=True)
-    auto_confirm_at = graphene.DateTime()
+    auto_confirm_at = graphene.DateTime(
+        description="Once shipped, until the order is closed: when receipt is confirmed "
+        "automatically (while SHIPPED)."
+    )
     confirm_extended = graphene.Boolean(required=True)
     created_at = graphene.DateTime(required=True)
     paid_at = graphene.DateTime()
@@ -346,6 +349,11 @@ class Order(graphene.ObjectType):
     @staticmethod
     def resolve_escrow(order: OrderModel, info: Any) -> Any:
         return money(services.held_in_escrow(order))
+
+    @staticmethod
+    def resolve_auto_confirm_at(order: OrderModel, info: Any) -> Any:
+        # The deadline stays on the row when the order closes (see Order.Meta): moot then.
+        return None if order.closed_at else order.auto_confirm_at
 
     @staticmethod
     def resolve_seller_proceeds(order: OrderModel, info: Any) -> Any:
