@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -13,7 +12,6 @@ from community.orders.models import OrderStatus, SweepMark
 
 __all__ = ["auto_cancel_unpaid", "auto_confirm_shipped"]
 
-log = logging.getLogger(__name__)
 BATCH = 200
 # How far back of the previous run's clock a sweep reads again: covers clocks of several
 # processes that disagree a little, and checkouts or shipments in flight during that run.
