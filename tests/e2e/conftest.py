@@ -58,22 +58,32 @@ async def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def new_page(browser, request):  # type: ignore[no-untyped-def]
-    """Open pages (one browser context per person); screenshots land in test-artifacts/ on
-    failure."""
+    """Open pages (one browser context per person); screenshots and what the pages logged
+    (console, uncaught errors, failed requests) land in test-artifacts/ on failure."""
     contexts = []
+    logged: list[str] = []
 
     async def open_page(width: int = 1200):  # type: ignore[no-untyped-def]
         context = await browser.new_context(viewport={"width": width, "height": 900})
         contexts.append(context)
         page = await context.new_page()
         page.set_default_timeout(10_000)
+        who = f"page {len(contexts) - 1}"
+        page.on("console", lambda m: logged.append(f"{who} console.{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: logged.append(f"{who} uncaught: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r: logged.append(f"{who} failed: {r.method} {r.url} {r.failure}"),
+        )
         return page
 
     yield open_page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"{request.node.name}-pages.log").write_text("\n".join(logged) + "\n")
     for i, context in enumerate(contexts):
         if failed:
-            ARTIFACTS.mkdir(exist_ok=True)
             for j, page in enumerate(context.pages):
                 await page.screenshot(
                     path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True
