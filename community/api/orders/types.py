@@ -285,8 +285,8 @@ class Order(graphene.ObjectType):
     return_tracking_number = graphene.String()
     pay_by = graphene.DateTime(required=True)
     auto_confirm_at = graphene.DateTime(
-        description="Once shipped, until the order is closed: when receipt is confirmed "
-        "automatically (while SHIPPED)."
+        description="When receipt is confirmed automatically if the buyer has not: set when "
+        "the order ships, null once it is closed."
     )
     confirm_extended = graphene.Boolean(required=True)
     created_at = graphene.DateTime(required=True)
