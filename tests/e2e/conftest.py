@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,10 @@ async def browser():  # type: ignore[no-untyped-def]
         await instance.close()
 
 
+def _now() -> str:
+    return datetime.now().strftime("%H:%M:%S.%f")[:-3]
+
+
 @pytest.fixture
 async def new_page(browser, request):  # type: ignore[no-untyped-def]
     """Open pages (one browser context per person); screenshots and what the pages logged
@@ -75,6 +81,11 @@ async def new_page(browser, request):  # type: ignore[no-untyped-def]
             "requestfailed",
             lambda r: logged.append(f"{who} failed: {r.method} {r.url} {r.failure}"),
         )
+        page.on("request", lambda r: logged.append(f"{_now()} {who} → {r.method} {r.url}"))
+        page.on(
+            "requestfinished",
+            lambda r: logged.append(f"{_now()} {who} ← {r.method} {r.url}"),
+        )
         return page
 
     yield open_page
@@ -82,6 +93,9 @@ async def new_page(browser, request):  # type: ignore[no-untyped-def]
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"{request.node.name}-pages.log").write_text("\n".join(logged) + "\n")
+        if "server" in request.fixturenames:
+            server = request.getfixturevalue("server")
+            shutil.copy(server.log_path, ARTIFACTS / f"{request.node.name}-server.log")
     for i, context in enumerate(contexts):
         if failed:
             for j, page in enumerate(context.pages):
