@@ -28,6 +28,7 @@ export function usePath() {
   useEffect(() => {
     const update = () => setPath(location.pathname + location.search);
     listeners.add(update);
+    update(); // a navigation between the first render and this effect (see useSession)
     return () => listeners.delete(update);
   }, []);
   return path;

@@ -25,6 +25,9 @@ export function useSession() {
   const [current, setCurrent] = useState(state);
   useEffect(() => {
     listeners.add(setCurrent);
+    // Effects run after the next frame: the session may have been answered since the first
+    // render, with nobody listening yet.
+    setCurrent(state);
     return () => listeners.delete(setCurrent);
   }, []);
   return current;

@@ -234,3 +234,28 @@ async def test_too_many_wrong_passwords_are_refused_with_the_servers_message(
         "Username or email",
         re.compile(r"Too many log-in attempts. Try again in \d+ seconds."),
     )
+
+
+async def test_a_session_answered_before_the_first_frame_is_not_lost(
+    server: LiveServer, new_page: Any
+) -> None:
+    # Components subscribe to the session in an effect, which Preact runs after the next
+    # frame; a faster answer to the page's first `Me` once left it on "Loading…" for good.
+    username = "quickfox"
+    page: Page = await new_page()
+    await page.goto(f"{server.url}/signup")
+    await page.get_by_label("Username", exact=True).fill(username)
+    await page.get_by_label("Email", exact=True).fill(f"{username}@example.com")
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Create account").click()
+    await expect(header(page).get_by_role("link", name=username)).to_be_visible()
+
+    # Frames and timers stand still until the session has been answered.
+    await page.clock.install()
+    await page.clock.pause_at(time.time() + 60)
+    async with page.expect_response(lambda r: r.url.endswith("/graphql")) as answered:
+        await page.goto(f"{server.url}/settings/profile")
+    assert (await (await answered.value).json())["data"]["me"]["username"] == username
+    await page.clock.resume()
+    await expect(header(page).get_by_role("link", name=username)).to_be_visible()
+    await expect(page.get_by_label("Display name", exact=True)).to_be_visible()
