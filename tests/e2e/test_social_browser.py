@@ -6,11 +6,9 @@ and comments; Basil sees both. A private post of Basil's never reaches Amber."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +17,7 @@ from playwright.async_api import Locator, Page, expect
 
 from community.api.relay import decode_id
 from community.infra.events import channel
-from tests.e2e.servers import LiveServer
+from tests.e2e.servers import LiveServer, embedded_redis_socket
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,16 +54,11 @@ async def user_id(page: Page) -> int:
     return decode_id(global_id, "User")
 
 
-def _embedded_redis_socket(server: LiveServer) -> str:
-    registry = server.log_path.parent / "redis" / "haowu.rdb.settings"
-    return str(json.loads(Path(registry).read_text())["unixsocket"])
-
-
 async def wait_for_listener(server: LiveServer, kind: str, uid: int) -> None:
     """The page subscribes over its WebSocket and the server then listens on Redis
     asynchronously: wait until Redis counts the listener, so nothing is published before."""
     name = channel(kind, uid)
-    client = redis.Redis(unix_socket_path=_embedded_redis_socket(server))
+    client = redis.Redis(unix_socket_path=embedded_redis_socket(server))
     deadline = time.monotonic() + 10
     try:
         while int((await client.pubsub_numsub(name))[0][1]) < 1:
